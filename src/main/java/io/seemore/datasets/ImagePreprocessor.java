@@ -1,0 +1,94 @@
+package io.seemore.datasets;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns any image into what the vision encoder reads: RGB, resized to the model's square size,
+ * normalised with the ImageNet mean and standard deviation, channels first.
+ */
+public final class ImagePreprocessor {
+
+    private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
+    private static final float[] STD = {0.229f, 0.224f, 0.225f};
+
+    private ImagePreprocessor() {}
+
+    /** Decodes PNG, JPEG, GIF or BMP bytes. */
+    public static BufferedImage decode(byte[] bytes) throws InvalidImageException {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidImageException("the image is corrupt or in an unsupported colour model ("
+                    + e.getMessage() + ")", e);
+        }
+        if (image == null) {
+            throw new InvalidImageException("not a PNG, JPEG, GIF or BMP image");
+        }
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new InvalidImageException("the image is empty");
+        }
+        return image;
+    }
+
+    /** RGB bytes (height x width x 3) of the image resized to size x size. */
+    public static byte[] toRgb(BufferedImage image, int size) {
+        BufferedImage resized = resize(image, size);
+        byte[] rgb = new byte[size * size * 3];
+        int[] pixels = resized.getRGB(0, 0, size, size, null, 0, size);
+        for (int i = 0; i < pixels.length; i++) {
+            rgb[3 * i] = (byte) (pixels[i] >> 16);
+            rgb[3 * i + 1] = (byte) (pixels[i] >> 8);
+            rgb[3 * i + 2] = (byte) pixels[i];
+        }
+        return rgb;
+    }
+
+    /** Writes the normalised [3, size, size] tensor of {@code rgb} into {@code out} at {@code offset}. */
+    public static void normalize(byte[] rgb, float[] out, int offset) {
+        int plane = rgb.length / 3;
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                float value = (rgb[3 * i + c] & 0xff) / 255f;
+                out[offset + c * plane + i] = (value - MEAN[c]) / STD[c];
+            }
+        }
+    }
+
+    /** The normalised [3, size, size] tensor of an image, flattened. */
+    public static float[] toTensor(BufferedImage image, int size) {
+        float[] tensor = new float[3 * size * size];
+        normalize(toRgb(image, size), tensor, 0);
+        return tensor;
+    }
+
+    /** Bilinear resizing, halving first while the image is over twice the target, to avoid aliasing. */
+    private static BufferedImage resize(BufferedImage image, int size) {
+        BufferedImage current = image;
+        while (current.getWidth() >= 2 * size && current.getHeight() >= 2 * size) {
+            current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
+        }
+        return draw(current, size, size);
+    }
+
+    private static BufferedImage draw(BufferedImage source, int width, int height) {
+        BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = target.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            // Transparent pixels become white, as they show in a viewer.
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.drawImage(source, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return target;
+    }
+}

@@ -1,0 +1,109 @@
+package io.seemore.model;
+
+import java.util.Locale;
+
+/**
+ * Every hyperparameter of a seemore network, saved with each model so that a checkpoint always
+ * rebuilds the network it was trained as.
+ *
+ * @param imageSize side of the square input image in pixels
+ * @param patchSize side of one image patch; the image becomes (imageSize / patchSize)^2 tokens
+ * @param imageStem how pixels become patch embeddings
+ * @param imageTokens which vision outputs the decoder sees
+ * @param visionWidth width of the vision transformer
+ * @param visionLayers number of vision transformer blocks
+ * @param visionHeads attention heads in each vision block
+ * @param projectorHidden hidden width of the vision-to-text projector MLP
+ * @param textWidth width of the text decoder (and of the projected image tokens)
+ * @param textLayers number of decoder blocks
+ * @param textHeads attention heads in each decoder block
+ * @param maxTextLength most text tokens (prompt, separators and answer) in one sequence
+ * @param vocabularySize number of tokens, special tokens included
+ * @param dropout dropout rate used while training
+ */
+public record ModelConfig(
+        int imageSize,
+        int patchSize,
+        ImageStem imageStem,
+        ImageTokens imageTokens,
+        int visionWidth,
+        int visionLayers,
+        int visionHeads,
+        int projectorHidden,
+        int textWidth,
+        int textLayers,
+        int textHeads,
+        int maxTextLength,
+        int vocabularySize,
+        float dropout) {
+
+    /** How pixels become patch embeddings. */
+    public enum ImageStem {
+        /** One strided convolution with kernel = stride = patch size (the blog's way). */
+        PATCHIFY,
+        /** Three stride-2 3x3 convolutions, then a strided convolution to the same patch grid. */
+        CONV
+    }
+
+    /** Which vision outputs are projected into the decoder. */
+    public enum ImageTokens {
+        /** One token: the CLS embedding (the blog's way). */
+        CLS,
+        /** One token per patch, as LLaVA and nanoVLM do. */
+        PATCHES
+    }
+
+    public ModelConfig {
+        require(imageSize > 0 && patchSize > 0 && imageSize % patchSize == 0,
+                "imageSize must be a positive multiple of patchSize");
+        require(imageStem != ImageStem.CONV || patchSize % 8 == 0,
+                "the conv stem needs a patchSize divisible by 8");
+        require(visionWidth % visionHeads == 0, "visionWidth must be divisible by visionHeads");
+        require(textWidth % textHeads == 0, "textWidth must be divisible by textHeads");
+        require(visionLayers > 0 && textLayers > 0, "layer counts must be positive");
+        require(projectorHidden > 0 && maxTextLength > 1 && vocabularySize > 0,
+                "projectorHidden, maxTextLength and vocabularySize must be positive");
+        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The named presets; the vocabulary size is filled in from the tokenizer. */
+    public static ModelConfig preset(String name, int vocabularySize) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            // The blog's hyperparameters exactly.
+            case "seemore" -> new ModelConfig(96, 16, ImageStem.PATCHIFY, ImageTokens.CLS,
+                    512, 3, 8, 2048, 128, 8, 8, 128, vocabularySize, 0.1f);
+            // Accuracy per CPU-minute: patch tokens and a convolutional stem (see README).
+            case "small" -> new ModelConfig(96, 16, ImageStem.CONV, ImageTokens.PATCHES,
+                    160, 4, 4, 320, 128, 3, 4, 96, vocabularySize, 0f);
+            // For tests: trains in seconds.
+            case "tiny" -> new ModelConfig(32, 8, ImageStem.CONV, ImageTokens.PATCHES,
+                    32, 1, 2, 64, 32, 2, 2, 96, vocabularySize, 0f);
+            default -> throw new IllegalArgumentException(
+                    "unknown preset '" + name + "' (known: seemore, small, tiny)");
+        };
+    }
+
+    public int patchesPerSide() {
+        return imageSize / patchSize;
+    }
+
+    public int patchCount() {
+        return patchesPerSide() * patchesPerSide();
+    }
+
+    /** Number of image tokens placed before the text in the decoder's sequence. */
+    public int imageTokenCount() {
+        return imageTokens == ImageTokens.CLS ? 1 : patchCount();
+    }
+
+    /** Length of the decoder's learned position table: image tokens then text tokens. */
+    public int maxSequenceLength() {
+        return imageTokenCount() + maxTextLength;
+    }
+}

@@ -1,0 +1,140 @@
+package io.seemore.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.seemore.datasets.DatasetSplits;
+import io.seemore.datasets.Datasets;
+import io.seemore.generation.Generator;
+import io.seemore.model.Checkpoint;
+import io.seemore.model.Engines;
+import io.seemore.model.ModelConfig;
+import io.seemore.model.VisionLanguageModel;
+import io.seemore.tokenizer.CharTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Trains a model from a dataset to a checkpoint directory, printing a progress line as it goes,
+ * then measures exact-match accuracy on the held-out split. Options are {@code --name=value}:
+ * <pre>
+ *   --dataset=shapes | FILE.csv | FILE.jsonl   (default shapes)
+ *   --train-images=N --test-images=N           (shapes only; default 2000 / 500)
+ *   --preset=seemore|small|tiny                (default small)
+ *   --steps --batch-size --lr --warmup --weight-decay --clip --seed
+ *   --eval-interval --checkpoint-interval      (steps; 0 = only at the end)
+ *   --eval-images=N                            (held-out images for exact match; default 500)
+ *   --threads=N                                (libtorch intra-op threads; default 1)
+ *   --out=DIR                                  (checkpoint directory; required)
+ * </pre>
+ */
+public final class TrainCommand {
+
+    private TrainCommand() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        Engines.configure(Integer.parseInt(options.getOrDefault("threads", "1")));
+        Path out = Path.of(required(options, "out"));
+        long seed = Long.parseLong(options.getOrDefault("seed", "42"));
+        DatasetSplits data = Datasets.load(options.getOrDefault("dataset", "shapes"),
+                Integer.parseInt(options.getOrDefault("train-images", "2000")),
+                Integer.parseInt(options.getOrDefault("test-images", "500")), seed);
+        CharTokenizer tokenizer = CharTokenizer.fromTexts(
+                Stream.concat(data.train().texts(), data.test().texts()).collect(Collectors.toSet()));
+        String preset = options.getOrDefault("preset", "small");
+        ModelConfig config = ModelConfig.preset(preset, tokenizer.vocabularySize());
+        int steps = Integer.parseInt(options.getOrDefault("steps", "1000"));
+        TrainingOptions defaults = TrainingOptions.defaults(steps);
+        TrainingOptions training = new TrainingOptions(steps,
+                Integer.parseInt(options.getOrDefault("batch-size", String.valueOf(defaults.batchSize()))),
+                Float.parseFloat(options.getOrDefault("lr", String.valueOf(defaults.learningRate()))),
+                Integer.parseInt(options.getOrDefault("warmup", String.valueOf(defaults.warmupSteps()))),
+                Float.parseFloat(options.getOrDefault("weight-decay", String.valueOf(defaults.weightDecay()))),
+                Float.parseFloat(options.getOrDefault("clip", String.valueOf(defaults.gradientClip()))),
+                Integer.parseInt(options.getOrDefault("eval-interval", "0")),
+                Integer.parseInt(options.getOrDefault("checkpoint-interval", "0")),
+                seed, EnumSet.allOf(TrainingOptions.Component.class));
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("command", "TrainCommand " + String.join(" ", args));
+        provenance.put("dataset", data.train().name());
+        provenance.put("preset", preset);
+
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed((int) seed);
+            VisionLanguageModel model = VisionLanguageModel.create(config, manager);
+            System.out.printf("%s preset, %,d parameters, %,d training and %,d held-out examples%n",
+                    preset, model.parameterCount(), data.train().examples().size(), data.test().examples().size());
+            TrainingRun run = new TrainingRun(model, tokenizer, data, training, out, provenance, new ProgressPrinter());
+            TrainingResult result = run.run(manager, () -> false);
+            System.out.printf("done: %d steps, training loss %.4f, validation loss %.4f%n",
+                    result.steps(), result.trainingLoss(), result.validationLoss());
+
+            int evalImages = Integer.parseInt(options.getOrDefault("eval-images", "500"));
+            Evaluation evaluation = Evaluation.run(new Generator(model, tokenizer), data.test(), evalImages, manager);
+            System.out.printf("exact match on %d held-out images: captions %s, questions %s%n",
+                    evaluation.images(), evaluation.captions(), evaluation.questions());
+            evaluation.sampleMistakes().forEach(m -> System.out.println("  " + m));
+            Map<String, Object> metadata = new HashMap<>(provenance);
+            metadata.put("steps", result.steps());
+            metadata.put("options", training);
+            metadata.put("trainingLoss", result.trainingLoss());
+            metadata.put("validationLoss", result.validationLoss());
+            metadata.put("evaluation", evaluation);
+            Checkpoint.save(out, model, tokenizer.vocabulary(), metadata);
+            System.out.println("checkpoint written to " + out.toAbsolutePath());
+        }
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            int equals = arg.indexOf('=');
+            if (!arg.startsWith("--") || equals < 0) {
+                throw new IllegalArgumentException("options are --name=value, got '" + arg + "'");
+            }
+            options.put(arg.substring(2, equals), arg.substring(equals + 1));
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    /** One line per ~5 seconds: step, loss, speed and time left. */
+    private static final class ProgressPrinter implements TrainingListener {
+        private long lastPrint;
+
+        @Override
+        public void onStep(StepMetrics m) {
+            long now = System.currentTimeMillis();
+            if (now - lastPrint < 5000 && m.step() != m.totalSteps() && m.step() != 1) {
+                return;
+            }
+            lastPrint = now;
+            System.out.printf("step %d/%d  loss %.4f  lr %.2e  |grad| %.3f  %.2f steps/s  %.0f tokens/s  ETA %s%n",
+                    m.step(), m.totalSteps(), m.loss(), m.learningRate(), m.gradientNorm(),
+                    m.stepsPerSecond(), m.tokensPerSecond(), format(Duration.ofMillis(m.etaMillis())));
+        }
+
+        @Override
+        public void onValidation(int step, float validationLoss) {
+            System.out.printf("step %d  validation loss %.4f%n", step, validationLoss);
+        }
+
+        private static String format(Duration duration) {
+            return String.format("%dh%02dm%02ds", duration.toHours(), duration.toMinutesPart(), duration.toSecondsPart());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.seemore.training;
+
+/** Hears about a training run as it goes; every method has a default that does nothing. */
+public interface TrainingListener {
+
+    /** After every optimizer step. */
+    default void onStep(StepMetrics metrics) {}
+
+    /** After each validation pass. */
+    default void onValidation(int step, float validationLoss) {}
+
+    /** After a checkpoint was written. */
+    default void onCheckpoint(int step, java.nio.file.Path directory) {}
+
+    /** What one step measured. */
+    record StepMetrics(
+            int step, int totalSteps, float loss, float learningRate, float gradientNorm,
+            double tokensPerSecond, double stepsPerSecond, long elapsedMillis) {
+
+        /** Estimated milliseconds to the end, from the average speed so far. */
+        public long etaMillis() {
+            return step == 0 ? 0 : elapsedMillis * (totalSteps - step) / step;
+        }
+    }
+}
