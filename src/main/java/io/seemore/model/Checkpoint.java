@@ -3,6 +3,7 @@ package io.seemore.model;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -131,13 +133,27 @@ public final class Checkpoint {
                 DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
             VisionLanguageModel network = new VisionLanguageModel(header.config());
             network.initialize(manager, DataType.FLOAT32, network.inputShapes(1, 1));
+            Map<String, Shape> expected = shapes(network);
             network.loadParameters(manager, in);
+            Map<String, Shape> actual = shapes(network);
+            if (!actual.equals(expected)) {
+                String name = expected.keySet().stream()
+                        .filter(key -> !expected.get(key).equals(actual.get(key))).findFirst().orElse("?");
+                throw new CheckpointException("parameter " + name + " has shape " + actual.get(name)
+                        + ", the config needs " + expected.get(name));
+            }
             return new Loaded(network, vocabulary, training, manager);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             manager.close();
             throw new CheckpointException("parameters of " + location
                     + " do not match its config (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static Map<String, Shape> shapes(VisionLanguageModel network) {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        network.getParameters().forEach(pair -> shapes.put(pair.getKey(), pair.getValue().getArray().getShape()));
+        return shapes;
     }
 
     private static <T> T readJson(FileOpener files, String name, TypeReference<T> type) throws IOException {

@@ -89,6 +89,15 @@ public record ModelConfig(
         };
     }
 
+    /** This config with another image stem and/or image-token choice (null keeps the current one). */
+    public ModelConfig withImagePath(String stem, String tokens) {
+        return new ModelConfig(imageSize, patchSize,
+                stem == null ? imageStem : ImageStem.valueOf(stem.toUpperCase(Locale.ROOT)),
+                tokens == null ? imageTokens : ImageTokens.valueOf(tokens.toUpperCase(Locale.ROOT)),
+                visionWidth, visionLayers, visionHeads, projectorHidden, textWidth, textLayers, textHeads,
+                maxTextLength, vocabularySize, dropout);
+    }
+
     public int patchesPerSide() {
         return imageSize / patchSize;
     }

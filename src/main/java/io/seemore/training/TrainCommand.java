@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  *   --dataset=shapes | FILE.csv | FILE.jsonl   (default shapes)
  *   --train-images=N --test-images=N           (shapes only; default 2000 / 500)
  *   --preset=seemore|small|tiny                (default small)
+ *   --image-stem=patchify|conv --image-tokens=cls|patches   (override the preset's)
  *   --steps --batch-size --lr --warmup --weight-decay --clip --seed
  *   --eval-interval --checkpoint-interval      (steps; 0 = only at the end)
  *   --eval-images=N                            (held-out images for exact match; default 500)
@@ -49,7 +50,8 @@ public final class TrainCommand {
         CharTokenizer tokenizer = CharTokenizer.fromTexts(
                 Stream.concat(data.train().texts(), data.test().texts()).collect(Collectors.toSet()));
         String preset = options.getOrDefault("preset", "small");
-        ModelConfig config = ModelConfig.preset(preset, tokenizer.vocabularySize());
+        ModelConfig config = ModelConfig.preset(preset, tokenizer.vocabularySize())
+                .withImagePath(options.get("image-stem"), options.get("image-tokens"));
         int steps = Integer.parseInt(options.getOrDefault("steps", "1000"));
         TrainingOptions defaults = TrainingOptions.defaults(steps);
         TrainingOptions training = new TrainingOptions(steps,

@@ -1,0 +1,38 @@
+package io.seemore.training;
+
+import ai.djl.ndarray.NDManager;
+import io.seemore.datasets.DatasetSplits;
+import io.seemore.datasets.Datasets;
+import io.seemore.generation.Generator;
+import io.seemore.model.Checkpoint;
+import io.seemore.model.Engines;
+import io.seemore.tokenizer.CharTokenizer;
+import java.nio.file.Path;
+
+/**
+ * Measures a checkpoint's exact-match accuracy on the held-out split of a dataset:
+ * {@code --model=DIR [--dataset=shapes] [--test-images=500] [--seed=42] [--threads=1]}.
+ * For {@code shapes} the held-out split is the one training used with the same seed.
+ */
+public final class EvaluateCommand {
+
+    private EvaluateCommand() {}
+
+    public static void main(String[] args) throws Exception {
+        CommandLine options = CommandLine.parse(args);
+        Engines.configure(options.integer("threads", 1));
+        int testImages = options.integer("test-images", 500);
+        DatasetSplits data = Datasets.load(options.text("dataset", "shapes"), 0, testImages,
+                options.integer("seed", 42));
+        try (NDManager manager = NDManager.newBaseManager();
+                Checkpoint.Loaded model = Checkpoint.load(Path.of(options.required("model")), manager)) {
+            Generator generator = new Generator(model.network(), CharTokenizer.fromVocabulary(model.vocabulary()));
+            long start = System.nanoTime();
+            Evaluation evaluation = Evaluation.run(generator, data.test(), testImages, manager);
+            System.out.printf("exact match on %d held-out images: captions %s, questions %s (%.0f s)%n",
+                    evaluation.images(), evaluation.captions(), evaluation.questions(),
+                    (System.nanoTime() - start) / 1e9);
+            evaluation.sampleMistakes().forEach(m -> System.out.println("  " + m));
+        }
+    }
+}

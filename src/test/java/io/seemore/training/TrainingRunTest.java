@@ -1,0 +1,127 @@
+package io.seemore.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.seemore.datasets.DatasetSplits;
+import io.seemore.datasets.Example;
+import io.seemore.datasets.ShapesDataset;
+import io.seemore.datasets.VlmDataset;
+import io.seemore.generation.Generator;
+import io.seemore.model.ModelConfig;
+import io.seemore.model.VisionLanguageModel;
+import io.seemore.tokenizer.CharTokenizer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TrainingRunTest {
+
+    /** Six scenes with their captions only: small enough to learn by heart in seconds. */
+    private static DatasetSplits captionsOfSixScenes() {
+        VlmDataset scenes = ShapesDataset.generate(6, 1, 11).train();
+        List<Example> captions = scenes.examples().stream().filter(Example::isCaption).toList();
+        VlmDataset train = new VlmDataset("six-scenes", scenes.images(), captions);
+        return new DatasetSplits(train, train);
+    }
+
+    private static CharTokenizer tokenizer(DatasetSplits data) {
+        return CharTokenizer.fromTexts(data.train().texts().collect(Collectors.toSet()));
+    }
+
+    private static TrainingOptions options(int steps, float learningRate, EnumSet<TrainingOptions.Component> trainable) {
+        return new TrainingOptions(steps, 6, learningRate, 20, 0f, 1f, 0, 0, 5, trainable);
+    }
+
+    @Test
+    void aTinyModelLearnsItsCaptionsByHeartAndThenWritesThemExactly() throws Exception {
+        DatasetSplits data = captionsOfSixScenes();
+        CharTokenizer tokenizer = tokenizer(data);
+        List<Float> losses = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            VisionLanguageModel model = VisionLanguageModel.create(
+                    ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
+            TrainingRun run = new TrainingRun(model, tokenizer, data,
+                    options(400, 3e-3f, EnumSet.allOf(TrainingOptions.Component.class)), null, Map.of(),
+                    new TrainingListener() {
+                        @Override
+                        public void onStep(StepMetrics metrics) {
+                            losses.add(metrics.loss());
+                        }
+                    });
+            TrainingResult result = run.run(manager, () -> false);
+
+            assertThat(losses.get(0)).isGreaterThan(2.5f);
+            assertThat(result.trainingLoss()).isLessThan(0.05f);
+            assertThat(result.validationLoss()).isLessThan(0.05f);
+            Evaluation evaluation = Evaluation.run(new Generator(model, tokenizer), data.train(), 6, manager);
+            assertThat(evaluation.sampleMistakes()).isEmpty();
+            assertThat(evaluation.captions().right()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void frozenPartsKeepTheirWeightsExactly() {
+        DatasetSplits data = captionsOfSixScenes();
+        CharTokenizer tokenizer = tokenizer(data);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionLanguageModel model = VisionLanguageModel.create(
+                    ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
+            float[] vision = weights(model.visionEncoder());
+            float[] decoder = weights(model.decoder());
+            float[] projector = weights(model.projector());
+            new TrainingRun(model, tokenizer, data, options(5, 1e-2f, EnumSet.of(TrainingOptions.Component.PROJECTOR)),
+                    null, Map.of(), new TrainingListener() {}).run(manager, () -> false);
+
+            assertThat(weights(model.visionEncoder())).containsExactly(vision);
+            assertThat(weights(model.decoder())).containsExactly(decoder);
+            assertThat(weights(model.projector())).isNotEqualTo(projector);
+        }
+    }
+
+    private static float[] weights(ai.djl.nn.Block block) {
+        List<Float> values = new ArrayList<>();
+        block.getParameters().values().forEach(p -> {
+            for (float v : p.getArray().toFloatArray()) {
+                values.add(v);
+            }
+        });
+        float[] result = new float[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = values.get(i);
+        }
+        return result;
+    }
+
+    @Test
+    void anAbsurdLearningRateStopsTheRunAsDiverged() {
+        DatasetSplits data = captionsOfSixScenes();
+        CharTokenizer tokenizer = tokenizer(data);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionLanguageModel model = VisionLanguageModel.create(
+                    ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
+            TrainingOptions absurd = new TrainingOptions(200, 6, 1e9f, 0, 0f, 0f, 0, 0, 5,
+                    EnumSet.allOf(TrainingOptions.Component.class));
+            TrainingRun run = new TrainingRun(model, tokenizer, data, absurd, null, Map.of(), new TrainingListener() {});
+            assertThatThrownBy(() -> run.run(manager, () -> false))
+                    .isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("diverged");
+        }
+    }
+
+    @Test
+    void theScheduleWarmsUpThenDecaysToATenthOfThePeak() {
+        TrainingOptions options = new TrainingOptions(110, 4, 1f, 10, 0f, 1f, 0, 0, 1,
+                EnumSet.allOf(TrainingOptions.Component.class));
+        assertThat(options.learningRateAt(0)).isEqualTo(0.1f);
+        assertThat(options.learningRateAt(9)).isEqualTo(1f);
+        assertThat(options.learningRateAt(60)).isCloseTo(0.55f, org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(options.learningRateAt(110)).isCloseTo(0.1f, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+}
