@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,28 +39,27 @@ public final class TrainCommand {
     private TrainCommand() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
-        Engines.configure(Integer.parseInt(options.getOrDefault("threads", "1")));
-        Path out = Path.of(required(options, "out"));
-        long seed = Long.parseLong(options.getOrDefault("seed", "42"));
-        DatasetSplits data = Datasets.load(options.getOrDefault("dataset", "shapes"),
-                Integer.parseInt(options.getOrDefault("train-images", "2000")),
-                Integer.parseInt(options.getOrDefault("test-images", "500")), seed);
+        CommandLine options = CommandLine.parse(args);
+        Engines.configure(options.integer("threads", 1));
+        Path out = Path.of(options.required("out"));
+        long seed = options.number("seed", 42);
+        DatasetSplits data = Datasets.load(options.text("dataset", "shapes"),
+                options.integer("train-images", 2000), options.integer("test-images", 500), seed);
         CharTokenizer tokenizer = CharTokenizer.fromTexts(
                 Stream.concat(data.train().texts(), data.test().texts()).collect(Collectors.toSet()));
-        String preset = options.getOrDefault("preset", "small");
+        String preset = options.text("preset", "small");
         ModelConfig config = ModelConfig.preset(preset, tokenizer.vocabularySize())
-                .withImagePath(options.get("image-stem"), options.get("image-tokens"));
-        int steps = Integer.parseInt(options.getOrDefault("steps", "1000"));
+                .withImagePath(options.text("image-stem", null), options.text("image-tokens", null));
+        int steps = options.integer("steps", 1000);
         TrainingOptions defaults = TrainingOptions.defaults(steps);
         TrainingOptions training = new TrainingOptions(steps,
-                Integer.parseInt(options.getOrDefault("batch-size", String.valueOf(defaults.batchSize()))),
-                Float.parseFloat(options.getOrDefault("lr", String.valueOf(defaults.learningRate()))),
-                Integer.parseInt(options.getOrDefault("warmup", String.valueOf(defaults.warmupSteps()))),
-                Float.parseFloat(options.getOrDefault("weight-decay", String.valueOf(defaults.weightDecay()))),
-                Float.parseFloat(options.getOrDefault("clip", String.valueOf(defaults.gradientClip()))),
-                Integer.parseInt(options.getOrDefault("eval-interval", "0")),
-                Integer.parseInt(options.getOrDefault("checkpoint-interval", "0")),
+                options.integer("batch-size", defaults.batchSize()),
+                options.decimal("lr", defaults.learningRate()),
+                options.integer("warmup", defaults.warmupSteps()),
+                options.decimal("weight-decay", defaults.weightDecay()),
+                options.decimal("clip", defaults.gradientClip()),
+                options.integer("eval-interval", 0),
+                options.integer("checkpoint-interval", 0),
                 seed, EnumSet.allOf(TrainingOptions.Component.class));
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("command", "TrainCommand " + String.join(" ", args));
@@ -78,12 +76,12 @@ public final class TrainCommand {
             System.out.printf("done: %d steps, training loss %.4f, validation loss %.4f%n",
                     result.steps(), result.trainingLoss(), result.validationLoss());
 
-            int evalImages = Integer.parseInt(options.getOrDefault("eval-images", "500"));
-            Evaluation evaluation = Evaluation.run(new Generator(model, tokenizer), data.test(), evalImages, manager);
+            Evaluation evaluation = Evaluation.run(new Generator(model, tokenizer), data.test(),
+                    options.integer("eval-images", 500), manager);
             System.out.printf("exact match on %d held-out images: captions %s, questions %s%n",
                     evaluation.images(), evaluation.captions(), evaluation.questions());
             evaluation.sampleMistakes().forEach(m -> System.out.println("  " + m));
-            Map<String, Object> metadata = new HashMap<>(provenance);
+            Map<String, Object> metadata = new LinkedHashMap<>(provenance);
             metadata.put("steps", result.steps());
             metadata.put("options", training);
             metadata.put("trainingLoss", result.trainingLoss());
@@ -92,26 +90,6 @@ public final class TrainCommand {
             Checkpoint.save(out, model, tokenizer.vocabulary(), metadata);
             System.out.println("checkpoint written to " + out.toAbsolutePath());
         }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (!arg.startsWith("--") || equals < 0) {
-                throw new IllegalArgumentException("options are --name=value, got '" + arg + "'");
-            }
-            options.put(arg.substring(2, equals), arg.substring(equals + 1));
-        }
-        return options;
-    }
-
-    private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return value;
     }
 
     /** One line per ~5 seconds: step, loss, speed and time left. */
