@@ -95,6 +95,17 @@ public record ShapesScene(List<Item> items, long noiseSeed) {
         return image;
     }
 
+    /** The rendered scene as PNG bytes. */
+    public byte[] png() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(render(), "png", out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     private void addNoise(BufferedImage image) {
         SplittableRandom random = new SplittableRandom(noiseSeed);
         for (int y = 0; y < SIZE; y++) {

@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The {@code --name=value} options of the command-line tools. */
-record CommandLine(Map<String, String> options) {
+public record CommandLine(Map<String, String> options) {
 
-    static CommandLine parse(String[] args) {
+    public static CommandLine parse(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (String arg : args) {
             int equals = arg.indexOf('=');
@@ -18,11 +18,11 @@ record CommandLine(Map<String, String> options) {
         return new CommandLine(options);
     }
 
-    String text(String name, String fallback) {
+    public String text(String name, String fallback) {
         return options.getOrDefault(name, fallback);
     }
 
-    String required(String name) {
+    public String required(String name) {
         String value = options.get(name);
         if (value == null) {
             throw new IllegalArgumentException("--" + name + " is required");
@@ -30,15 +30,15 @@ record CommandLine(Map<String, String> options) {
         return value;
     }
 
-    int integer(String name, int fallback) {
+    public int integer(String name, int fallback) {
         return options.containsKey(name) ? Integer.parseInt(options.get(name)) : fallback;
     }
 
-    long number(String name, long fallback) {
+    public long number(String name, long fallback) {
         return options.containsKey(name) ? Long.parseLong(options.get(name)) : fallback;
     }
 
-    float decimal(String name, float fallback) {
+    public float decimal(String name, float fallback) {
         return options.containsKey(name) ? Float.parseFloat(options.get(name)) : fallback;
     }
 }
