@@ -3,6 +3,15 @@ package io.seemore.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,11 +52,51 @@ final class AdamW implements AutoCloseable {
     }
 
     private NDArray state(Map<String, NDArray> states, String id, NDArray weight) {
-        return states.computeIfAbsent(id, k -> {
-            NDArray zeros = manager.zeros(weight.getShape(), weight.getDataType());
-            zeros.setName(id);
-            return zeros;
-        });
+        return states.computeIfAbsent(id, k -> manager.zeros(weight.getShape(), weight.getDataType()));
+    }
+
+    /** Writes the step count and every moment, named by parameter, to {@code file} (atomically). */
+    void save(Path file) {
+        NDList moments = new NDList();
+        means.forEach((id, array) -> moments.add(named(array, "mean:" + id)));
+        variances.forEach((id, array) -> moments.add(named(array, "variance:" + id)));
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary)))) {
+            out.writeInt(updates);
+            out.write(moments.encode());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save optimizer state " + file, e);
+        }
+        try {
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save optimizer state " + file, e);
+        }
+    }
+
+    /** Reads the state {@link #save} wrote, if it exists and was taken after {@code steps} steps. */
+    void restore(Path file, int steps) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            int saved = in.readInt();
+            if (saved != steps) {
+                return;
+            }
+            updates = saved;
+            for (NDArray array : NDList.decode(manager, in.readAllBytes())) {
+                String name = array.getName();
+                (name.startsWith("mean:") ? means : variances).put(name.substring(name.indexOf(':') + 1), array);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read optimizer state " + file, e);
+        }
+    }
+
+    private static NDArray named(NDArray array, String name) {
+        array.setName(name);
+        return array;
     }
 
     @Override

@@ -15,11 +15,5 @@ public interface TrainingListener {
     /** What one step measured. */
     record StepMetrics(
             int step, int totalSteps, float loss, float learningRate, float gradientNorm,
-            double tokensPerSecond, double stepsPerSecond, long elapsedMillis) {
-
-        /** Estimated milliseconds to the end, from the average speed so far. */
-        public long etaMillis() {
-            return step == 0 ? 0 : elapsedMillis * (totalSteps - step) / step;
-        }
-    }
+            double tokensPerSecond, double stepsPerSecond, long etaMillis) {}
 }

@@ -37,7 +37,8 @@ public final class TrainingRun {
     private final Path checkpointDirectory;
     private final Map<String, Object> provenance;
     private final TrainingListener listener;
-    private final List<Parameter> trainable = new ArrayList<>();
+    /** Trainable parameters by a name that is stable across processes (optimizer state keys). */
+    private final Map<String, Parameter> trainable = new LinkedHashMap<>();
 
     /**
      * @param checkpointDirectory where checkpoints are written (replaced each time), or null
@@ -63,10 +64,10 @@ public final class TrainingRun {
     private void selectTrainable() {
         for (TrainingOptions.Component component : TrainingOptions.Component.values()) {
             boolean learns = options.trainable().contains(component);
-            for (Parameter parameter : block(component).getParameters().values()) {
-                parameter.getArray().setRequiresGradient(learns);
+            for (var entry : block(component).getParameters()) {
+                entry.getValue().getArray().setRequiresGradient(learns);
                 if (learns) {
-                    trainable.add(parameter);
+                    trainable.put(component + "/" + entry.getKey(), entry.getValue());
                 }
             }
         }
@@ -82,15 +83,26 @@ public final class TrainingRun {
 
     /** Runs to the last step, or until {@code cancelled} says so (checked before every step). */
     public TrainingResult run(NDManager manager, BooleanSupplier cancelled) {
-        Engine.getInstance().setRandomSeed((int) options.seed());
-        SplittableRandom order = new SplittableRandom(options.seed());
+        return run(manager, cancelled, 0);
+    }
+
+    /**
+     * Goes on from {@code completedSteps} (the network already holds that checkpoint's weights),
+     * with the optimizer state saved beside the checkpoint when it belongs to the same step.
+     */
+    public TrainingResult run(NDManager manager, BooleanSupplier cancelled, int completedSteps) {
+        Engine.getInstance().setRandomSeed((int) (options.seed() + completedSteps));
+        SplittableRandom order = new SplittableRandom(options.seed() + completedSteps);
         ParameterStore parameters = new ParameterStore(manager, false);
         float loss = Float.NaN;
         float validationLoss = Float.NaN;
         long started = System.nanoTime();
         long tokens = 0;
         try (AdamW optimizer = new AdamW(manager)) {
-            for (int step = 0; step < options.steps(); step++) {
+            if (completedSteps > 0 && checkpointDirectory != null) {
+                optimizer.restore(optimizerFile(), completedSteps);
+            }
+            for (int step = completedSteps; step < options.steps(); step++) {
                 if (cancelled.getAsBoolean()) {
                     return finish(step, loss, validationLoss, true);
                 }
@@ -112,8 +124,10 @@ public final class TrainingRun {
                 }
                 long elapsed = (System.nanoTime() - started) / 1_000_000;
                 double seconds = Math.max(elapsed, 1) / 1000.0;
+                int stepsHere = step + 1 - completedSteps;
                 listener.onStep(new TrainingListener.StepMetrics(step + 1, options.steps(), loss, learningRate,
-                        gradientNorm, tokens / seconds, (step + 1) / seconds, elapsed));
+                        gradientNorm, tokens / seconds, stepsHere / seconds,
+                        elapsed * (options.steps() - step - 1) / stepsHere));
                 int done = step + 1;
                 if (due(options.evalInterval(), done)) {
                     validationLoss = validationLoss(manager, parameters);
@@ -121,10 +135,16 @@ public final class TrainingRun {
                 }
                 if (checkpointDirectory != null && due(options.checkpointInterval(), done)) {
                     saveCheckpoint(done, loss, validationLoss);
+                    optimizer.save(optimizerFile());
                 }
             }
         }
         return finish(options.steps(), loss, validationLoss, false);
+    }
+
+    /** The optimizer's moments, kept beside the checkpoint so that a resumed run continues smoothly. */
+    private Path optimizerFile() {
+        return checkpointDirectory.resolveSibling(checkpointDirectory.getFileName() + ".optimizer");
     }
 
     private TrainingResult finish(int steps, float loss, float validationLoss, boolean cancelled) {
@@ -154,7 +174,7 @@ public final class TrainingRun {
     private float applyGradients(AdamW optimizer, NDManager stepManager, float learningRate, int step) {
         List<NDArray> gradients = new ArrayList<>(trainable.size());
         NDArray squaredNorm = null;
-        for (Parameter parameter : trainable) {
+        for (Parameter parameter : trainable.values()) {
             NDArray gradient = parameter.getArray().getGradient();
             gradient.attach(stepManager);
             gradients.add(gradient);
@@ -168,10 +188,11 @@ public final class TrainingRun {
         float scale = options.gradientClip() > 0 && norm > options.gradientClip()
                 ? options.gradientClip() / norm : 1f;
         optimizer.beginStep();
-        for (int i = 0; i < trainable.size(); i++) {
-            NDArray weight = trainable.get(i).getArray();
+        int i = 0;
+        for (var entry : trainable.entrySet()) {
+            NDArray weight = entry.getValue().getArray();
             float decay = weight.getShape().dimension() >= 2 ? options.weightDecay() : 0f;
-            optimizer.update(trainable.get(i).getId(), weight, gradients.get(i), learningRate, decay, scale);
+            optimizer.update(entry.getKey(), weight, gradients.get(i++), learningRate, decay, scale);
         }
         return norm;
     }

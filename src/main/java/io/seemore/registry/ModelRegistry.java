@@ -1,0 +1,193 @@
+package io.seemore.registry;
+
+import ai.djl.ndarray.NDManager;
+import io.seemore.config.SeemoreProperties;
+import io.seemore.generation.Generator;
+import io.seemore.model.Checkpoint;
+import io.seemore.model.VisionLanguageModel;
+import io.seemore.store.DataDirectory;
+import io.seemore.tokenizer.CharTokenizer;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The model versions: the one shipped in the application, those trained here (under
+ * {@code models/<id>/} of the data directory) and the one served. Activating a version swaps the
+ * served model at once; requests already running keep the model they started with, since loaded
+ * versions stay in memory until shutdown.
+ */
+@Service
+public class ModelRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+    public static final String SHIPPED_ID = "seemore-shapes";
+    static final String CHECKPOINT = "checkpoint";
+    static final String VERSION_FILE = "version.json";
+    static final String ACTIVE_FILE = "active.json";
+
+    private record ActiveChoice(String id) {}
+
+    private final DataDirectory data;
+    private final SeemoreProperties.Model settings;
+    private final NDManager manager = NDManager.newBaseManager();
+    private final Map<String, ServedModel> loaded = new ConcurrentHashMap<>();
+    private final AtomicReference<ServedModel> active = new AtomicReference<>();
+    private final ModelVersion shipped;
+
+    public ModelRegistry(SeemoreProperties properties, DataDirectory data) {
+        this.data = data;
+        this.settings = properties.model();
+        this.shipped = shippedVersion();
+        try {
+            active.set(load(initialChoice()));
+            log.info("serving model {} ({} parameters)", active.get().id(),
+                    active.get().generator().model().parameterCount());
+        } catch (RuntimeException e) {
+            log.error("no model could be loaded; /generate answers 503 until one is activated", e);
+        }
+    }
+
+    private ModelVersion shippedVersion() {
+        if (settings.path() != null) {
+            try (Checkpoint.Loaded checkpoint = Checkpoint.load(settings.path(), manager)) {
+                return new ModelVersion(settings.path().getFileName().toString(), "path", Instant.now(), null, null,
+                        checkpoint.training(), checkpoint.network().config());
+            }
+        }
+        try (Checkpoint.Loaded checkpoint = Checkpoint.loadResource(settings.shippedResource(), manager)) {
+            return new ModelVersion(SHIPPED_ID, "shipped", null, null, null, checkpoint.training(),
+                    checkpoint.network().config());
+        } catch (RuntimeException e) {
+            log.error("the shipped model at class path {} cannot be read", settings.shippedResource(), e);
+            return null;
+        }
+    }
+
+    private String initialChoice() {
+        Path choice = data.models().resolve(ACTIVE_FILE);
+        if (settings.path() == null && Files.exists(choice)) {
+            return data.readJson(choice, ActiveChoice.class).id();
+        }
+        if (shipped == null) {
+            throw new UnknownModelException(SHIPPED_ID);
+        }
+        return shipped.id();
+    }
+
+    /** The served model, if one is loaded. */
+    public Optional<ServedModel> active() {
+        return Optional.ofNullable(active.get());
+    }
+
+    /** Every version, the built-in one first, then the trained ones, newest first. */
+    public List<ModelVersion> versions() {
+        List<ModelVersion> versions = new ArrayList<>();
+        if (shipped != null) {
+            versions.add(shipped);
+        }
+        try (Stream<Path> directories = Files.list(data.models())) {
+            directories.filter(dir -> Files.exists(dir.resolve(VERSION_FILE)))
+                    .map(dir -> data.readJson(dir.resolve(VERSION_FILE), ModelVersion.class))
+                    .sorted(Comparator.comparing(ModelVersion::createdAt).reversed())
+                    .forEach(versions::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return versions;
+    }
+
+    public ModelVersion version(String id) {
+        if (shipped != null && shipped.id().equals(id)) {
+            return shipped;
+        }
+        Path file = versionDirectory(id).resolve(VERSION_FILE);
+        if (!Files.exists(file)) {
+            throw new UnknownModelException(id);
+        }
+        return data.readJson(file, ModelVersion.class);
+    }
+
+    /** Serves the given version from now on, and after a restart too. */
+    public ModelVersion activate(String id) {
+        ModelVersion version = version(id);
+        active.set(load(id));
+        if (!"path".equals(version.source())) {
+            data.writeJson(data.models().resolve(ACTIVE_FILE), new ActiveChoice(id));
+        }
+        log.info("now serving model {}", id);
+        return version;
+    }
+
+    /**
+     * Registers a trained checkpoint as a new version: it is copied under {@code models/<id>/}
+     * (staged, then renamed into place).
+     */
+    public ModelVersion register(String id, Path checkpoint, String jobId, String datasetId,
+            Map<String, Object> metrics) {
+        Path target = versionDirectory(id);
+        Path staged = data.models().resolve(id + ".tmp");
+        try {
+            FileSystemUtils.deleteRecursively(staged);
+            Files.createDirectories(staged);
+            FileSystemUtils.copyRecursively(checkpoint, staged.resolve(CHECKPOINT));
+            ModelVersion version;
+            try (Checkpoint.Loaded loadedCheckpoint = Checkpoint.load(staged.resolve(CHECKPOINT), manager)) {
+                version = new ModelVersion(id, "trained", Instant.now(), jobId, datasetId, metrics,
+                        loadedCheckpoint.network().config());
+            }
+            data.writeJson(staged.resolve(VERSION_FILE), version);
+            DataDirectory.moveIntoPlace(staged, target);
+            return version;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot register model " + id, e);
+        }
+    }
+
+    /** Loads a version's checkpoint for training on top of it; the caller owns what it returns. */
+    public Checkpoint.Loaded loadCheckpoint(String id, NDManager parent) {
+        ModelVersion version = version(id);
+        return switch (version.source()) {
+            case "shipped" -> Checkpoint.loadResource(settings.shippedResource(), parent);
+            case "path" -> Checkpoint.load(settings.path(), parent);
+            default -> Checkpoint.load(versionDirectory(id).resolve(CHECKPOINT), parent);
+        };
+    }
+
+    private ServedModel load(String id) {
+        return loaded.computeIfAbsent(id, key -> {
+            Checkpoint.Loaded checkpoint = loadCheckpoint(key, manager);
+            VisionLanguageModel network = checkpoint.network();
+            return new ServedModel(key, new Generator(network, CharTokenizer.fromVocabulary(checkpoint.vocabulary())),
+                    checkpoint);
+        });
+    }
+
+    private Path versionDirectory(String id) {
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new UnknownModelException(id);
+        }
+        return data.models().resolve(id);
+    }
+
+    @PreDestroy
+    void close() {
+        loaded.values().forEach(ServedModel::close);
+        manager.close();
+    }
+}
