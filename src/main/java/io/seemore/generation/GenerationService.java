@@ -2,6 +2,8 @@ package io.seemore.generation;
 
 import ai.djl.ndarray.NDManager;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.seemore.config.SeemoreProperties;
@@ -13,6 +15,7 @@ import io.seemore.registry.ServedModel;
 import io.seemore.tokenizer.UnknownCharactersException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Service;
 
@@ -31,20 +34,36 @@ public class GenerationService {
     private final NDManager manager = NDManager.newBaseManager();
     /** One generation at a time: libtorch already uses every core for one request. */
     private final ReentrantLock modelLock = new ReentrantLock(true);
+    private final MeterRegistry meters;
     private final Timer latency;
     private final Timer timeToFirstToken;
+    private final Timer timePerOutputToken;
     private final Counter promptTokens;
     private final Counter generatedTokens;
+    private final DistributionSummary batchSize;
+    private final AtomicInteger running = new AtomicInteger();
 
     public GenerationService(ModelRegistry registry, SeemoreProperties properties, MeterRegistry meters) {
         this.registry = registry;
         this.limits = properties.generation();
+        this.meters = meters;
         this.latency = Timer.builder("seemore.generation.latency").publishPercentileHistogram()
                 .description("Time from request to last token").register(meters);
         this.timeToFirstToken = Timer.builder("seemore.generation.time.to.first.token").publishPercentileHistogram()
                 .description("Time from request to first generated token").register(meters);
-        this.promptTokens = Counter.builder("seemore.generation.prompt.tokens").register(meters);
-        this.generatedTokens = Counter.builder("seemore.generation.tokens").register(meters);
+        this.timePerOutputToken = Timer.builder("seemore.generation.time.per.output.token").publishPercentileHistogram()
+                .description("Time between generated tokens").register(meters);
+        this.promptTokens = Counter.builder("seemore.generation.prompt.tokens")
+                .description("Tokens read: image tokens and prompts").register(meters);
+        this.generatedTokens = Counter.builder("seemore.generation.tokens").description("Tokens generated")
+                .register(meters);
+        this.batchSize = DistributionSummary.builder("seemore.generation.batch.size").publishPercentileHistogram()
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).description("Sequences decoded together per step")
+                .register(meters);
+        Gauge.builder("seemore.generation.requests.running", running, AtomicInteger::get)
+                .description("Requests being decoded").register(meters);
+        Gauge.builder("seemore.generation.requests.waiting", modelLock, ReentrantLock::getQueueLength)
+                .description("Requests waiting for the model").register(meters);
     }
 
     public Answer generate(GenerationRequest request) {
@@ -55,16 +74,30 @@ public class GenerationService {
         float[] image = image(request.image(), generator.model().config().imageSize());
         GenerationResult result;
         modelLock.lock();
+        running.incrementAndGet();
         try {
             result = generator.generate(manager, image, prompt, options, token -> {});
         } finally {
+            running.decrementAndGet();
             modelLock.unlock();
         }
+        record(result);
+        return new Answer(model.id(), result);
+    }
+
+    private void record(GenerationResult result) {
         latency.record(result.totalNanos(), TimeUnit.NANOSECONDS);
         timeToFirstToken.record(result.timeToFirstTokenNanos(), TimeUnit.NANOSECONDS);
+        if (result.completionTokens() > 1) {
+            timePerOutputToken.record((result.totalNanos() - result.timeToFirstTokenNanos())
+                    / (result.completionTokens() - 1), TimeUnit.NANOSECONDS);
+        }
         promptTokens.increment(result.promptTokens());
         generatedTokens.increment(result.completionTokens());
-        return new Answer(model.id(), result);
+        // One request at a time: every decoder step carries one sequence.
+        batchSize.record(1);
+        Counter.builder("seemore.generation.requests.finished").tag("finish_reason", result.finishReason().wireName())
+                .description("Finished requests by finish reason").register(meters).increment();
     }
 
     private SamplingOptions samplingOptions(GenerationRequest request, Generator generator) {

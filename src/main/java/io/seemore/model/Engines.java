@@ -17,4 +17,12 @@ public final class Engines {
         }
         System.getProperties().putIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
     }
+
+    /** Starts the engine once, so that libtorch is extracted into the DJL cache (image builds). */
+    public static void main(String[] args) {
+        configure(1);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            System.out.println("libtorch ready: " + ai.djl.engine.Engine.getInstance().getVersion());
+        }
+    }
 }

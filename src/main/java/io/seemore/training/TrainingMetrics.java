@@ -32,6 +32,7 @@ final class TrainingMetrics {
         volatile double gradientNorm = Double.NaN;
         volatile double step;
         volatile double tokensPerSecond;
+        volatile double progress;
         final List<Meter> meters = new ArrayList<>();
     }
 
@@ -73,11 +74,14 @@ final class TrainingMetrics {
         gauge(values, job, "seemore.training.gradient.norm", v -> v.gradientNorm, "Global gradient norm before clipping");
         gauge(values, job, "seemore.training.step", v -> v.step, "Steps done");
         gauge(values, job, "seemore.training.tokens.per.second", v -> v.tokensPerSecond, "Training speed");
+        values.meters.add(Gauge.builder("seemore.training.progress", values, v -> v.progress).baseUnit("ratio")
+                .tags(Tags.of("job_id", job)).description("Share of the job's steps done").strongReference(true)
+                .register(registry));
         jobs.put(job, values);
     }
 
     private void gauge(JobValues values, String job, String name, ToDoubleFunction<JobValues> read, String description) {
-        values.meters.add(Gauge.builder(name, values, read).tags(Tags.of("job", job)).description(description)
+        values.meters.add(Gauge.builder(name, values, read).tags(Tags.of("job_id", job)).description(description)
                 .strongReference(true).register(registry));
     }
 
@@ -89,6 +93,7 @@ final class TrainingMetrics {
             values.gradientNorm = metrics.gradientNorm();
             values.step = metrics.step();
             values.tokensPerSecond = metrics.tokensPerSecond();
+            values.progress = metrics.step() / (double) metrics.totalSteps();
         }
         steps.increment();
     }

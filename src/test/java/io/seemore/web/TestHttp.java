@@ -12,37 +12,37 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A small HTTP client for the tests: JSON in and out, multipart uploads, polling. */
-final class TestHttp {
+public final class TestHttp {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient client = HttpClient.newHttpClient();
     private final String base;
 
-    TestHttp(int port) {
+    public TestHttp(int port) {
         this.base = "http://localhost:" + port;
     }
 
-    HttpResponse<String> get(String path) throws Exception {
+    public HttpResponse<String> get(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> postJson(String path, Object body) throws Exception {
+    public HttpResponse<String> postJson(String path, Object body) throws Exception {
         String json = body instanceof String text ? text : JSON.writeValueAsString(body);
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path) throws Exception {
+    public HttpResponse<String> post(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> multipart(String path, Map<String, String> fields, Map<String, byte[]> files) throws Exception {
+    public HttpResponse<String> multipart(String path, Map<String, String> fields, Map<String, byte[]> files) throws Exception {
         return client.send(MultipartForm.post(URI.create(base + path), fields, files), HttpResponse.BodyHandlers.ofString());
     }
 
-    static JsonNode json(HttpResponse<String> response, int status) {
+    public static JsonNode json(HttpResponse<String> response, int status) {
         if (response.statusCode() != status) {
             throw new AssertionError("expected " + status + " but got " + response.statusCode() + ": " + response.body());
         }
@@ -50,7 +50,7 @@ final class TestHttp {
     }
 
     /** GETs {@code path} until its JSON satisfies {@code condition}, for at most {@code timeout}. */
-    JsonNode await(String path, Predicate<JsonNode> condition, Duration timeout) throws Exception {
+    public JsonNode await(String path, Predicate<JsonNode> condition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {

@@ -98,7 +98,7 @@ class TrainingJobsEndpointTest {
         http.await("/api/training/jobs/" + job, j -> j.get("state").asString().equals("RUNNING")
                 && j.get("step").asInt() > 0, WAIT);
         String scrape = http.get("/actuator/prometheus").body();
-        assertThat(scrape).containsPattern("seemore_training_loss\\{[^}]*job=\"" + job + "\"[^}]*} [0-9.]+");
+        assertThat(scrape).containsPattern("seemore_training_loss\\{[^}]*job_id=\"" + job + "\"[^}]*} [0-9.]+");
         assertThat(scrape).contains("seemore_training_jobs{application=\"seemore\",state=\"RUNNING\"} 1.0");
 
         JsonNode done = http.await("/api/training/jobs/" + job, j -> j.get("state").asString().equals("SUCCEEDED"), WAIT);
@@ -170,5 +170,26 @@ class TrainingJobsEndpointTest {
         assertThat(http.multipart("/api/datasets", Map.of(), Map.of("file", captionsCsv(3, null))).statusCode()).isEqualTo(201);
         assertThat(http.postJson("/api/datasets", Map.of("kind", "shapes", "size", 20, "seed", 3)).statusCode()).isEqualTo(201);
         assertThat(http.get("/api/datasets").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theOpenApiExampleStartsARunAsItIsAndItsEventsStreamLive() throws Exception {
+        JsonNode docs = json(http.get("/v3/api-docs"), 200);
+        JsonNode example = docs.get("components").get("schemas").get("TrainingJobRequest").get("example");
+        assertThat(example.get("datasetId").asString()).isEqualTo("shapes-demo");
+        JsonNode generate = docs.get("paths").get("/generate").get("post").get("requestBody").get("content")
+                .get("multipart/form-data").get("schema").get("properties").get("image");
+        assertThat(generate.get("format").asString()).isEqualTo("binary");
+
+        String job = json(http.postJson("/api/training/jobs", example.toString()), 202).get("id").asString();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + port + "/api/training/jobs/" + job + "/events")).GET().build();
+        List<String> lines = java.net.http.HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofLines()).body().toList();
+        List<String> events = lines.stream().filter(l -> l.startsWith("event:")).toList();
+        assertThat(events).last().isEqualTo("event:job");
+        assertThat(events.stream().filter(e -> e.equals("event:metric")).count()).isGreaterThan(5);
+        String finalJob = lines.get(lines.lastIndexOf("event:job") + 1);
+        assertThat(finalJob).startsWith("data:").contains("\"state\":\"SUCCEEDED\"");
     }
 }

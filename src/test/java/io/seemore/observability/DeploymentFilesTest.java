@@ -1,0 +1,73 @@
+package io.seemore.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** Dockerfile, docker-compose.yml and config/ name files that exist and ports that match the service. */
+class DeploymentFilesTest {
+
+    private static Object yaml(String file) throws Exception {
+        return new Yaml().load(Files.readString(Path.of(file)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String... keys) {
+        Object current = value;
+        for (String key : keys) {
+            current = ((Map<String, Object>) current).get(key);
+        }
+        return (Map<String, Object>) current;
+    }
+
+    private static int servicePort() throws Exception {
+        return (Integer) map(yaml("src/main/resources/application.yml"), "server").get("port");
+    }
+
+    @Test
+    void theDockerfileCopiesFilesThatExistAndExposesTheServicePort() throws Exception {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        Matcher copies = Pattern.compile("(?m)^COPY (?!--from)(.+) \\S+$").matcher(dockerfile);
+        int found = 0;
+        while (copies.find()) {
+            for (String source : copies.group(1).trim().split("\\s+")) {
+                assertThat(Path.of(source)).as("COPY source").exists();
+                found++;
+            }
+        }
+        assertThat(found).isGreaterThanOrEqualTo(4);
+        assertThat(dockerfile).contains("EXPOSE " + servicePort());
+        assertThat(dockerfile).contains("localhost:" + servicePort() + "/actuator/health/readiness");
+        assertThat(dockerfile.lines().filter(line -> line.startsWith("FROM"))).noneMatch(line -> line.contains("alpine"));
+        assertThat(dockerfile).contains("USER seemore").contains("VOLUME /data").contains("HEALTHCHECK");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeWiresTheServicePrometheusAndGrafanaWithFilesThatExist() throws Exception {
+        Map<String, Object> services = map(yaml("docker-compose.yml"), "services");
+        assertThat(services).containsKeys("seemore", "prometheus", "grafana");
+        List<String> ports = (List<String>) map(services, "seemore").get("ports");
+        assertThat(ports).contains(servicePort() + ":" + servicePort());
+        for (String service : List.of("prometheus", "grafana")) {
+            for (String volume : (List<String>) map(services, service).get("volumes")) {
+                assertThat(Path.of(volume.split(":")[0])).as(service + " volume").exists();
+            }
+        }
+        Map<String, Object> scrape = ((List<Map<String, Object>>) map(yaml("config/prometheus.yml")).get("scrape_configs")).get(0);
+        assertThat(scrape.get("metrics_path")).isEqualTo("/actuator/prometheus");
+        assertThat(scrape.toString()).contains("seemore:" + servicePort());
+        assertThat(Files.readString(Path.of("config/grafana/provisioning/datasources/prometheus.yml")))
+                .contains("http://prometheus:9090");
+        assertThat(Files.readString(Path.of("config/grafana/provisioning/dashboards/seemore.yml")))
+                .contains("/var/lib/grafana/dashboards");
+        assertThat(Dashboard.FILE).exists();
+    }
+}
