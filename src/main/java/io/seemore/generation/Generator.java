@@ -1,19 +1,17 @@
 package io.seemore.generation;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import io.seemore.model.KvCache;
 import io.seemore.model.VisionLanguageModel;
 import io.seemore.tokenizer.CharTokenizer;
-import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
- * Autoregressive generation with a KV cache: the image and prompt are read once (prefill), then
- * each new token costs one decoder position. Mirrors training exactly: image tokens, then
- * {@code <bos> prompt <sep>}, then the answer until {@code <eos>}.
+ * Autoregressive generation with a KV cache for one request at a time (evaluation, command-line
+ * tools): the image and prompt are read once (prefill), then each new token costs one decoder
+ * position. Mirrors training exactly: image tokens, then {@code <bos> prompt <sep>}, then the
+ * answer until {@code <eos>}. The same {@link BatchDecoder} serves concurrent requests.
  */
 public final class Generator {
 
@@ -35,11 +33,11 @@ public final class Generator {
 
     /** Most tokens that can follow a prompt of {@code promptIds.length} tokens. */
     public int budget(int[] promptIds) {
-        return model.config().maxTextLength() - promptIds.length + 1;
+        return BatchDecoder.budget(model.config(), promptIds.length);
     }
 
     /**
-     * Generates for one image.
+     * Generates for one image, on the calling thread (a batch of one).
      *
      * @param image the normalised [3, size, size] image, flattened
      * @param promptIds {@code <bos> prompt <sep>} as from {@link CharTokenizer#encodePrompt}
@@ -47,50 +45,36 @@ public final class Generator {
      */
     public GenerationResult generate(NDManager manager, float[] image, int[] promptIds,
             SamplingOptions options, IntConsumer onToken) {
-        long start = System.nanoTime();
-        int budget = Math.min(options.maxTokens(), budget(promptIds));
-        if (budget < 1) {
+        if (budget(promptIds) < 1) {
             throw new IllegalArgumentException("the prompt leaves no room to generate in the model's "
                     + model.config().maxTextLength() + " text tokens");
         }
-        Sampler sampler = new Sampler(options);
-        ParameterStore parameters = new ParameterStore(manager, false);
-        int size = model.config().imageSize();
-        int[] generated = new int[budget];
-        int count = 0;
-        long firstToken = 0;
-        FinishReason reason = FinishReason.LENGTH;
-        try (NDManager request = manager.newSubManager(); KvCache cache = model.newCache(request)) {
-            NDArray imageTokens = model.encodeImages(parameters,
-                    request.create(image, new Shape(1, 3, size, size)), false);
-            float[] logits = model.prefill(parameters, imageTokens, tokens(request, promptIds), cache)
-                    .toFloatArray();
-            while (true) {
-                int next = sampler.next(logits);
-                if (count == 0) {
-                    firstToken = System.nanoTime() - start;
+        AtomicReference<GenerationResult> result = new AtomicReference<>();
+        AtomicReference<RuntimeException> error = new AtomicReference<>();
+        try (BatchDecoder decoder = new BatchDecoder(model, tokenizer, manager)) {
+            decoder.admit(new Sequence(image, promptIds, options, List.of(), 0, new SequenceListener() {
+                @Override
+                public void onToken(int token, String text) {
+                    onToken.accept(token);
                 }
-                if (next == CharTokenizer.EOS_ID) {
-                    reason = FinishReason.STOP;
-                    break;
+
+                @Override
+                public void onFinish(GenerationResult finished) {
+                    result.set(finished);
                 }
-                generated[count++] = next;
-                onToken.accept(next);
-                if (count == budget) {
-                    break;
+
+                @Override
+                public void onError(RuntimeException e) {
+                    error.set(e);
                 }
-                try (NDManager step = request.newSubManager()) {
-                    logits = model.decodeStep(parameters, tokens(step, new int[] {next}), cache).toFloatArray();
-                }
+            }));
+            while (!decoder.isEmpty()) {
+                decoder.step();
             }
         }
-        int[] tokens = Arrays.copyOf(generated, count);
-        return new GenerationResult(tokenizer.decode(tokens), tokens,
-                model.config().imageTokenCount() + promptIds.length, reason, firstToken,
-                System.nanoTime() - start);
-    }
-
-    static NDArray tokens(NDManager manager, int[] ids) {
-        return manager.create(Arrays.stream(ids).asLongStream().toArray(), new Shape(1, ids.length));
+        if (error.get() != null) {
+            throw error.get();
+        }
+        return result.get();
     }
 }

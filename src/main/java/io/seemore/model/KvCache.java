@@ -39,10 +39,92 @@ public final class KvCache implements AutoCloseable {
             fresh.attach(manager);
             return fresh;
         }
-        NDArray joined = NDArrays.concat(new NDList(cached, fresh), 2);
-        joined.attach(manager);
-        cached.close();
-        return joined;
+        return replace(cached, NDArrays.concat(new NDList(cached, fresh), 2));
+    }
+
+    /** Number of sequences (rows) cached. */
+    public long rows() {
+        return keys[0] == null ? 0 : keys[0].getShape().get(0);
+    }
+
+    /**
+     * Adds the rows of {@code other} after this cache's rows. Both are right-aligned: the shorter
+     * side is padded on the left with {@code padding} positions, which callers mask out.
+     */
+    public void merge(KvCache other) {
+        long length = length();
+        long otherLength = other.length();
+        for (int layer = 0; layer < keys.length; layer++) {
+            if (keys[layer] == null) {
+                keys[layer] = adopt(other.keys[layer].duplicate());
+                values[layer] = adopt(other.values[layer].duplicate());
+                continue;
+            }
+            keys[layer] = replace(keys[layer], joinRows(keys[layer], other.keys[layer], length, otherLength));
+            values[layer] = replace(values[layer], joinRows(values[layer], other.values[layer], length, otherLength));
+        }
+    }
+
+    /** [mine; theirs] along the rows, the shorter one padded on the left; temporaries freed. */
+    private NDArray joinRows(NDArray mine, NDArray theirs, long length, long otherLength) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray joined = NDArrays.concat(new NDList(padLeft(mine, otherLength - length, scratch),
+                    padLeft(theirs, length - otherLength, scratch)), 0);
+            joined.attach(manager);
+            return joined;
+        }
+    }
+
+    /** Keeps only the given rows, in the given order. */
+    public void keepRows(long[] rows) {
+        for (int layer = 0; layer < keys.length; layer++) {
+            NDArray index = manager.create(rows);
+            keys[layer] = replace(keys[layer], keys[layer].get(index));
+            values[layer] = replace(values[layer], values[layer].get(index));
+            index.close();
+        }
+    }
+
+    /** Drops the first {@code positions} positions of every row (padding that no row needs). */
+    public void trimLeft(long positions) {
+        for (int layer = 0; layer < keys.length; layer++) {
+            keys[layer] = replace(keys[layer], keys[layer].get(new ai.djl.ndarray.index.NDIndex(":, :, {}:, :", positions)));
+            values[layer] = replace(values[layer], values[layer].get(new ai.djl.ndarray.index.NDIndex(":, :, {}:, :", positions)));
+        }
+    }
+
+    private static NDArray padLeft(NDArray cached, long positions, NDManager scratch) {
+        if (positions <= 0) {
+            return cached;
+        }
+        ai.djl.ndarray.types.Shape shape = cached.getShape();
+        NDArray zeros = scratch.zeros(new ai.djl.ndarray.types.Shape(shape.get(0), shape.get(1), positions,
+                shape.get(3)), cached.getDataType());
+        return NDArrays.concat(new NDList(zeros, cached), 2);
+    }
+
+    private NDArray adopt(NDArray array) {
+        array.attach(manager);
+        return array;
+    }
+
+    /** Puts {@code fresh} in the place of {@code old}, owned by this cache, and frees the old array. */
+    private NDArray replace(NDArray old, NDArray fresh) {
+        fresh.attach(manager);
+        old.close();
+        return fresh;
+    }
+
+    /** Forgets every row (the arrays are freed). */
+    public void clear() {
+        for (int layer = 0; layer < keys.length; layer++) {
+            if (keys[layer] != null) {
+                keys[layer].close();
+                values[layer].close();
+                keys[layer] = null;
+                values[layer] = null;
+            }
+        }
     }
 
     @Override

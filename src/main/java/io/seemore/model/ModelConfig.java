@@ -82,7 +82,7 @@ public record ModelConfig(
             case "small" -> new ModelConfig(96, 16, ImageStem.CONV, ImageTokens.PATCHES,
                     160, 4, 4, 320, 128, 3, 4, 96, vocabularySize, 0f);
             // For tests: trains in seconds.
-            case "tiny" -> new ModelConfig(32, 8, ImageStem.CONV, ImageTokens.PATCHES,
+            case "tiny" -> new ModelConfig(32, 8, ImageStem.PATCHIFY, ImageTokens.PATCHES,
                     32, 1, 2, 64, 32, 2, 2, 96, vocabularySize, 0f);
             default -> throw new IllegalArgumentException(
                     "unknown preset '" + name + "' (known: seemore, small, tiny)");

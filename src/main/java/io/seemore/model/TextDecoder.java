@@ -62,22 +62,36 @@ public final class TextDecoder extends AbstractBlock {
     public NDArray hidden(
             ParameterStore parameters, NDArray prefix, NDArray tokens, long start, KvCache cache,
             boolean training) {
+        long length = tokens.getShape().get(1) + (prefix == null ? 0 : prefix.getShape().get(1));
+        NDManager manager = tokens.getManager();
+        NDArray positions = manager.arange(start, start + length, 1, DataType.INT64);
+        return hidden(parameters, prefix, tokens, positions, causalMask(manager, length, start + length), cache,
+                training);
+    }
+
+    /**
+     * The general form of {@link #hidden(ParameterStore, NDArray, NDArray, long, KvCache, boolean)}
+     * for batches of sequences at different positions.
+     *
+     * @param positions position ids of the sequence elements, [P + T] or [B, P + T]
+     * @param mask additive attention mask broadcastable to [B, heads, P + T, keys], or null
+     */
+    public NDArray hidden(
+            ParameterStore parameters, NDArray prefix, NDArray tokens, NDArray positions, NDArray mask,
+            KvCache cache, boolean training) {
         NDArray x = embed(parameters, tokenEmbedding, tokens, training);
         long prefixLength = 0;
         if (prefix != null) {
             prefixLength = prefix.getShape().get(1);
             x = NDArrays.concat(new NDList(prefix, x), 1);
         }
-        long length = x.getShape().get(1);
-        if (start + length > config.maxSequenceLength()) {
-            throw new IllegalArgumentException("sequence of " + (start + length)
-                    + " positions is longer than the model's " + config.maxSequenceLength());
+        long keys = x.getShape().get(1) + (cache == null ? 0 : cache.length());
+        if (keys > config.maxSequenceLength() && cache == null) {
+            throw new IllegalArgumentException("sequence of " + keys + " positions is longer than the model's "
+                    + config.maxSequenceLength());
         }
-        NDManager manager = tokens.getManager();
-        NDArray positionIds = manager.arange(start, start + length, 1, DataType.INT64);
-        x = x.add(embed(parameters, positionEmbedding, positionIds, training));
+        x = x.add(embed(parameters, positionEmbedding, positions, training));
         x = Layers.dropout(x, config.dropout(), training);
-        NDArray mask = causalMask(manager, length, start + length);
         for (int i = 0; i < blocks.length; i++) {
             x = blocks[i].forward(parameters, x, mask, cache, i, training);
         }

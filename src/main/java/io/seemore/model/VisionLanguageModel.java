@@ -89,9 +89,16 @@ public final class VisionLanguageModel extends AbstractBlock {
         return decoder.logits(parameters, hidden.get(new NDIndex(":, {}, :", last)), false);
     }
 
-    /** Feeds one more token [B, 1] per sequence; returns the logits [B, vocabulary] for the next. */
-    public NDArray decodeStep(ParameterStore parameters, NDArray tokens, KvCache cache) {
-        NDArray hidden = decoder.hidden(parameters, null, tokens, cache.length(), cache, false);
+    /**
+     * Feeds one more token per sequence of a batch whose sequences sit at different positions.
+     *
+     * @param tokens [B, 1] the last token of each sequence
+     * @param positions [B, 1] the position of that token in its own sequence
+     * @param mask additive [B, 1, 1, keys] mask hiding each sequence's padding in the cache
+     */
+    public NDArray decodeStep(ParameterStore parameters, NDArray tokens, NDArray positions, NDArray mask,
+            KvCache cache) {
+        NDArray hidden = decoder.hidden(parameters, null, tokens, positions, mask, cache, false);
         return decoder.logits(parameters, hidden.get(new NDIndex(":, 0, :")), false);
     }
 

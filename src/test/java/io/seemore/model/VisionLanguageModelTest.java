@@ -150,7 +150,8 @@ class VisionLanguageModelTest {
                 assertThat(logits.toFloatArray()).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-4f));
                 if (position + 1 < sequence.length) {
                     logits = model.decodeStep(parameters,
-                            manager.create(new long[] {sequence[position + 1]}, new Shape(1, 1)), cache);
+                            manager.create(new long[] {sequence[position + 1]}, new Shape(1, 1)),
+                            manager.create(new long[] {cache.length()}, new Shape(1, 1)), null, cache);
                 }
             }
             assertThat(cache.length()).isEqualTo(config.imageTokenCount() + sequence.length);

@@ -1,0 +1,171 @@
+package io.seemore.generation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.seemore.model.KvCache;
+import io.seemore.model.VisionLanguageModel;
+import io.seemore.tokenizer.CharTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes many sequences together: each {@link #step()} advances every active sequence by one
+ * token in one batched decoder pass over a shared KV cache. A sequence joins after its own
+ * prefill ({@link #admit}) and leaves as soon as it ends.
+ *
+ * <p>The cache is right-aligned: row i holds its {@code length_i} positions at the end, after
+ * {@code pad_i} masked positions, so that every step appends one column for all rows. Each
+ * sequence keeps its own positions, sampler and seed, so it gets the text it would get alone.
+ * Not thread-safe: one thread drives it.
+ */
+public final class BatchDecoder implements AutoCloseable {
+
+    private static final float MASKED = -1e9f;
+
+    private final VisionLanguageModel model;
+    private final CharTokenizer tokenizer;
+    private final NDManager manager;
+    private final ParameterStore parameters;
+    private final KvCache cache;
+    private final List<Sequence> active = new ArrayList<>();
+    private final List<Long> padding = new ArrayList<>();
+
+    public BatchDecoder(VisionLanguageModel model, CharTokenizer tokenizer, NDManager parent) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.manager = parent.newSubManager();
+        this.parameters = new ParameterStore(manager, false);
+        this.cache = model.newCache(manager);
+    }
+
+    public int size() {
+        return active.size();
+    }
+
+    public boolean isEmpty() {
+        return active.isEmpty();
+    }
+
+    /** Most tokens that can follow a prompt of {@code promptLength} tokens (markers included). */
+    public static int budget(io.seemore.model.ModelConfig config, int promptLength) {
+        return config.maxTextLength() - promptLength + 1;
+    }
+
+    /** Reads the sequence's image and prompt, chooses its first token, and adds it to the batch. */
+    public void admit(Sequence sequence) {
+        try (NDManager request = manager.newSubManager(); KvCache own = model.newCache(request)) {
+            int size = model.config().imageSize();
+            sequence.imageTokens = model.config().imageTokenCount();
+            sequence.budget(budget(model.config(), sequence.prompt.length));
+            NDArray imageTokens = model.encodeImages(parameters,
+                    request.create(sequence.image, new Shape(1, 3, size, size)), false);
+            NDArray logits = model.prefill(parameters, imageTokens, ids(request, sequence.prompt), own);
+            sequence.length = own.length();
+            if (!sequence.accept(logits.toFloatArray(), tokenizer)) {
+                return;
+            }
+            long before = cache.length();
+            cache.merge(own);
+            long after = cache.length();
+            padding.replaceAll(pad -> pad + after - before);
+            padding.add(after - own.length());
+            active.add(sequence);
+        } catch (RuntimeException e) {
+            sequence.fail(e);
+        }
+    }
+
+    /** One decoder pass for every active sequence; ended ones leave the batch. */
+    public void step() {
+        if (active.isEmpty()) {
+            return;
+        }
+        int rows = active.size();
+        long keys = cache.length() + 1;
+        long[] tokens = new long[rows];
+        long[] positions = new long[rows];
+        float[] mask = new float[Math.toIntExact(rows * keys)];
+        for (int row = 0; row < rows; row++) {
+            Sequence sequence = active.get(row);
+            tokens[row] = sequence.lastToken();
+            positions[row] = sequence.length;
+            for (int key = 0; key < padding.get(row); key++) {
+                mask[(int) (row * keys + key)] = MASKED;
+            }
+        }
+        float[] logits;
+        try (NDManager step = manager.newSubManager()) {
+            logits = model.decodeStep(parameters, step.create(tokens, new Shape(rows, 1)),
+                    step.create(positions, new Shape(rows, 1)), step.create(mask, new Shape(rows, 1, 1, keys)), cache)
+                    .toFloatArray();
+        } catch (RuntimeException e) {
+            active.forEach(sequence -> sequence.fail(e));
+            reset();
+            return;
+        }
+        int vocabulary = logits.length / rows;
+        List<Integer> ended = new ArrayList<>();
+        for (int row = 0; row < rows; row++) {
+            Sequence sequence = active.get(row);
+            sequence.length++;
+            float[] rowLogits = java.util.Arrays.copyOfRange(logits, row * vocabulary, (row + 1) * vocabulary);
+            if (sequence.cancelled() || !sequence.accept(rowLogits, tokenizer)) {
+                ended.add(row);
+            }
+        }
+        remove(ended);
+    }
+
+    /** Ends every sequence as cancelled-by-length (the service is stopping or the model changed). */
+    public void cancelAll() {
+        active.forEach(sequence -> sequence.finish(FinishReason.LENGTH));
+        reset();
+    }
+
+    private void remove(List<Integer> ended) {
+        if (ended.isEmpty()) {
+            return;
+        }
+        for (int i = ended.size() - 1; i >= 0; i--) {
+            int row = ended.get(i);
+            if (active.get(row).cancelled()) {
+                active.get(row).finish(FinishReason.LENGTH);
+            }
+            active.remove(row);
+            padding.remove(row);
+        }
+        if (active.isEmpty()) {
+            reset();
+            return;
+        }
+        long[] keep = new long[active.size()];
+        for (int row = 0, kept = 0; row < active.size() + ended.size(); row++) {
+            if (!ended.contains(row)) {
+                keep[kept++] = row;
+            }
+        }
+        cache.keepRows(keep);
+        long unused = padding.stream().mapToLong(Long::longValue).min().orElse(0);
+        if (unused > 0) {
+            cache.trimLeft(unused);
+            padding.replaceAll(pad -> pad - unused);
+        }
+    }
+
+    private void reset() {
+        active.clear();
+        padding.clear();
+        cache.clear();
+    }
+
+    private static NDArray ids(NDManager manager, int[] ids) {
+        return manager.create(java.util.Arrays.stream(ids).asLongStream().toArray(), new Shape(1, ids.length));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
