@@ -28,10 +28,18 @@ public record SeemoreProperties(
     /**
      * @param defaultMaxTokens tokens generated when a request does not say
      * @param maxPromptCharacters longest prompt accepted
+     * @param maxBatchSize most sequences decoded together
+     * @param maxWait how long an idle scheduler waits for more requests to batch with the first
+     * @param queueCapacity requests that may wait for a place in the batch; more get 503
+     * @param requestTimeout a request still decoding after this ends with finish reason length
      */
     public record Generation(
             @DefaultValue("64") int defaultMaxTokens,
-            @DefaultValue("256") int maxPromptCharacters) {}
+            @DefaultValue("256") int maxPromptCharacters,
+            @DefaultValue("32") int maxBatchSize,
+            @DefaultValue("5ms") java.time.Duration maxWait,
+            @DefaultValue("256") int queueCapacity,
+            @DefaultValue("60s") java.time.Duration requestTimeout) {}
 
     /**
      * @param concurrentJobs training runs at the same time

@@ -1,6 +1,5 @@
 package io.seemore.generation;
 
-import ai.djl.ndarray.NDManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -13,15 +12,19 @@ import io.seemore.registry.ModelRegistry;
 import io.seemore.registry.ModelUnavailableException;
 import io.seemore.registry.ServedModel;
 import io.seemore.tokenizer.UnknownCharactersException;
+import jakarta.annotation.PreDestroy;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Service;
 
 /**
- * Validates a generation request, prepares its image and prompt, and runs the served model.
- * Every array of a request lives in a manager scoped to that request.
+ * The one generation service behind {@code /generate}, {@code /v1/chat/completions} and
+ * {@code /api/generate}: validates a request, prepares its image and prompt, and hands it to the
+ * served model's {@link GenerationScheduler}, which decodes concurrent requests together.
  */
 @Service
 public class GenerationService {
@@ -29,23 +32,32 @@ public class GenerationService {
     /** The answer to a request, with the model that gave it. */
     public record Answer(String model, GenerationResult result) {}
 
+    /** A request being decoded: the model serving it, and the sequence (to cancel it). */
+    public record Handle(String model, Sequence sequence) {}
+
+    /** Hears a request's text as it is generated, then its answer; called on the decoding thread. */
+    public interface AnswerListener {
+        default void onText(String text) {}
+
+        void onAnswer(Answer answer);
+
+        void onError(RuntimeException error);
+    }
+
     private final ModelRegistry registry;
-    private final SeemoreProperties.Generation limits;
-    private final NDManager manager = NDManager.newBaseManager();
-    /** One generation at a time: libtorch already uses every core for one request. */
-    private final ReentrantLock modelLock = new ReentrantLock(true);
+    private final SeemoreProperties.Generation settings;
     private final MeterRegistry meters;
+    private final Map<String, GenerationScheduler> schedulers = new ConcurrentHashMap<>();
     private final Timer latency;
     private final Timer timeToFirstToken;
     private final Timer timePerOutputToken;
     private final Counter promptTokens;
     private final Counter generatedTokens;
     private final DistributionSummary batchSize;
-    private final AtomicInteger running = new AtomicInteger();
 
     public GenerationService(ModelRegistry registry, SeemoreProperties properties, MeterRegistry meters) {
         this.registry = registry;
-        this.limits = properties.generation();
+        this.settings = properties.generation();
         this.meters = meters;
         this.latency = Timer.builder("seemore.generation.latency").publishPercentileHistogram()
                 .description("Time from request to last token").register(meters);
@@ -60,29 +72,67 @@ public class GenerationService {
         this.batchSize = DistributionSummary.builder("seemore.generation.batch.size").publishPercentileHistogram()
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).description("Sequences decoded together per step")
                 .register(meters);
-        Gauge.builder("seemore.generation.requests.running", running, AtomicInteger::get)
+        Gauge.builder("seemore.generation.requests.running", schedulers,
+                        all -> all.values().stream().mapToInt(GenerationScheduler::running).sum())
                 .description("Requests being decoded").register(meters);
-        Gauge.builder("seemore.generation.requests.waiting", modelLock, ReentrantLock::getQueueLength)
-                .description("Requests waiting for the model").register(meters);
+        Gauge.builder("seemore.generation.requests.waiting", schedulers,
+                        all -> all.values().stream().mapToInt(GenerationScheduler::waiting).sum())
+                .description("Requests waiting for a place in the batch").register(meters);
     }
 
-    public Answer generate(GenerationRequest request) {
+    /** Generates the whole answer. */
+    public CompletableFuture<Answer> generate(GenerationRequest request) {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        start(request, new AnswerListener() {
+            @Override
+            public void onAnswer(Answer done) {
+                answer.complete(done);
+            }
+
+            @Override
+            public void onError(RuntimeException error) {
+                answer.completeExceptionally(error);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * Starts decoding; {@code listener} hears each token and the end, on the decoding thread (it
+     * must not block for long). Invalid requests are refused here, before anything is queued.
+     */
+    public Handle start(GenerationRequest request, AnswerListener listener) {
         ServedModel model = registry.active().orElseThrow(ModelUnavailableException::new);
         Generator generator = model.generator();
         SamplingOptions options = samplingOptions(request, generator);
         int[] prompt = promptIds(request.prompt(), generator);
         float[] image = image(request.image(), generator.model().config().imageSize());
-        GenerationResult result;
-        modelLock.lock();
-        running.incrementAndGet();
-        try {
-            result = generator.generate(manager, image, prompt, options, token -> {});
-        } finally {
-            running.decrementAndGet();
-            modelLock.unlock();
-        }
-        record(result);
-        return new Answer(model.id(), result);
+        List<String> stop = request.stop() == null ? List.of() : request.stop();
+        Sequence sequence = new Sequence(image, prompt, options, stop, settings.requestTimeout().toNanos(),
+                new SequenceListener() {
+                    @Override
+                    public void onToken(int token, String text) {
+                        listener.onText(text);
+                    }
+
+                    @Override
+                    public void onFinish(GenerationResult result) {
+                        record(result);
+                        listener.onAnswer(new Answer(model.id(), result));
+                    }
+
+                    @Override
+                    public void onError(RuntimeException error) {
+                        listener.onError(error);
+                    }
+                });
+        scheduler(model).submit(sequence);
+        return new Handle(model.id(), sequence);
+    }
+
+    private GenerationScheduler scheduler(ServedModel model) {
+        return schedulers.computeIfAbsent(model.id(), id -> new GenerationScheduler(model.generator(), id,
+                settings.maxBatchSize(), settings.maxWait(), settings.queueCapacity(), batchSize::record));
     }
 
     private void record(GenerationResult result) {
@@ -94,15 +144,13 @@ public class GenerationService {
         }
         promptTokens.increment(result.promptTokens());
         generatedTokens.increment(result.completionTokens());
-        // One request at a time: every decoder step carries one sequence.
-        batchSize.record(1);
         Counter.builder("seemore.generation.requests.finished").tag("finish_reason", result.finishReason().wireName())
                 .description("Finished requests by finish reason").register(meters).increment();
     }
 
     private SamplingOptions samplingOptions(GenerationRequest request, Generator generator) {
         int contextLimit = generator.model().config().maxTextLength();
-        int maxTokens = request.maxTokens() == null ? limits.defaultMaxTokens() : request.maxTokens();
+        int maxTokens = request.maxTokens() == null ? settings.defaultMaxTokens() : request.maxTokens();
         if (maxTokens < 1 || maxTokens > contextLimit) {
             throw new InvalidRequestException("maxTokens", "maxTokens must be between 1 and " + contextLimit);
         }
@@ -124,8 +172,8 @@ public class GenerationService {
 
     private int[] promptIds(String prompt, Generator generator) {
         String text = prompt == null ? "" : prompt;
-        if (text.length() > limits.maxPromptCharacters()) {
-            throw new InvalidRequestException("prompt", "prompt is longer than " + limits.maxPromptCharacters()
+        if (text.length() > settings.maxPromptCharacters()) {
+            throw new InvalidRequestException("prompt", "prompt is longer than " + settings.maxPromptCharacters()
                     + " characters");
         }
         int[] ids;
@@ -150,5 +198,10 @@ public class GenerationService {
         } catch (InvalidImageException e) {
             throw new InvalidRequestException("image", "image: " + e.getMessage());
         }
+    }
+
+    @PreDestroy
+    void close() {
+        schedulers.values().forEach(GenerationScheduler::close);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.seemore.TinyModels;
 import io.seemore.datasets.DatasetSplits;
 import io.seemore.datasets.Example;
 import io.seemore.datasets.ShapesDataset;
@@ -22,16 +23,12 @@ import org.junit.jupiter.api.Test;
 
 class TrainingRunTest {
 
-    /** Six scenes with their captions only: small enough to learn by heart in seconds. */
     private static DatasetSplits captionsOfSixScenes() {
-        VlmDataset scenes = ShapesDataset.generate(6, 1, 11).train();
-        List<Example> captions = scenes.examples().stream().filter(Example::isCaption).toList();
-        VlmDataset train = new VlmDataset("six-scenes", scenes.images(), captions);
-        return new DatasetSplits(train, train);
+        return TinyModels.sixScenes();
     }
 
     private static CharTokenizer tokenizer(DatasetSplits data) {
-        return CharTokenizer.fromTexts(data.train().texts().collect(Collectors.toSet()));
+        return TinyModels.tokenizer(data);
     }
 
     private static TrainingOptions options(int steps, float learningRate, EnumSet<TrainingOptions.Component> trainable) {
@@ -40,27 +37,19 @@ class TrainingRunTest {
 
     @Test
     void aTinyModelLearnsItsCaptionsByHeartAndThenWritesThemExactly() throws Exception {
-        DatasetSplits data = captionsOfSixScenes();
-        CharTokenizer tokenizer = tokenizer(data);
         List<Float> losses = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(5);
-            VisionLanguageModel model = VisionLanguageModel.create(
-                    ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
-            TrainingRun run = new TrainingRun(model, tokenizer, data,
-                    options(400, 3e-3f, EnumSet.allOf(TrainingOptions.Component.class)), null, Map.of(),
-                    new TrainingListener() {
-                        @Override
-                        public void onStep(StepMetrics metrics) {
-                            losses.add(metrics.loss());
-                        }
-                    });
-            TrainingResult result = run.run(manager, () -> false);
+            TinyModels.Trained trained = TinyModels.trainedOnSixScenes(manager, new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics metrics) {
+                    losses.add(metrics.loss());
+                }
+            });
 
             assertThat(losses.get(0)).isGreaterThan(2.5f);
-            assertThat(result.trainingLoss()).isLessThan(0.05f);
-            assertThat(result.validationLoss()).isLessThan(0.05f);
-            Evaluation evaluation = Evaluation.run(new Generator(model, tokenizer), data.train(), 6, manager);
+            assertThat(trained.result().trainingLoss()).isLessThan(0.01f);
+            assertThat(trained.result().validationLoss()).isLessThan(0.01f);
+            Evaluation evaluation = Evaluation.run(trained.generator(), captionsOfSixScenes().train(), 6, manager);
             assertThat(evaluation.sampleMistakes()).isEmpty();
             assertThat(evaluation.captions().right()).isEqualTo(6);
         }
