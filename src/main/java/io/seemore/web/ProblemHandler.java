@@ -3,6 +3,7 @@ package io.seemore.web;
 import io.seemore.datasets.DatasetFormatException;
 import io.seemore.datasets.DatasetInUseException;
 import io.seemore.datasets.UnknownDatasetException;
+import io.seemore.generation.GenerationScheduler;
 import io.seemore.generation.InvalidRequestException;
 import io.seemore.training.TrainingExceptions;
 import io.seemore.generation.UnknownPromptCharactersException;
@@ -85,6 +86,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> modelUnavailable(ModelUnavailableException e) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "model-unavailable", "No model loaded", e.getMessage()));
+    }
+
+    @ExceptionHandler(GenerationScheduler.QueueFullException.class)
+    ResponseEntity<ProblemDetail> busy(GenerationScheduler.QueueFullException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Too many requests waiting", e.getMessage()));
     }
 
     @ExceptionHandler(UnknownModelException.class)

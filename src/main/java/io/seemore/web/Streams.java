@@ -21,8 +21,11 @@ final class Streams {
     /** Sends one named server-sent event of JSON; a failed write cancels through {@link #bind}. */
     static void send(SseEmitter emitter, String name, Object data) {
         try {
-            SseEmitter.SseEventBuilder event = SseEmitter.event().data(data, MediaType.APPLICATION_JSON);
-            emitter.send(name == null ? event : event.name(name));
+            SseEmitter.SseEventBuilder event = SseEmitter.event();
+            if (name != null) {
+                event.name(name);
+            }
+            emitter.send(event.data(data, MediaType.APPLICATION_JSON));
         } catch (IOException | IllegalStateException e) {
             emitter.completeWithError(e);
         }

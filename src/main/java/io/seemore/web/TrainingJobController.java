@@ -6,7 +6,6 @@ import io.seemore.training.TrainingJob;
 import io.seemore.training.TrainingJobRequest;
 import io.seemore.training.TrainingJobService;
 import io.swagger.v3.oas.annotations.Operation;
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -83,12 +82,12 @@ public class TrainingJobController {
         Runnable unsubscribe = jobs.subscribe(id, new TrainingJobService.JobSubscriber() {
             @Override
             public void onMetric(MetricPoint point) {
-                send(emitter, "metric", point);
+                Streams.send(emitter, "metric", point);
             }
 
             @Override
             public void onFinished(TrainingJob job) {
-                send(emitter, "job", job);
+                Streams.send(emitter, "job", job);
                 emitter.complete();
             }
         });
@@ -96,13 +95,5 @@ public class TrainingJobController {
         emitter.onTimeout(unsubscribe);
         emitter.onError(error -> unsubscribe.run());
         return emitter;
-    }
-
-    private static void send(SseEmitter emitter, String name, Object data) {
-        try {
-            emitter.send(SseEmitter.event().name(name).data(data, MediaType.APPLICATION_JSON));
-        } catch (IOException | IllegalStateException e) {
-            emitter.completeWithError(e);
-        }
     }
 }
