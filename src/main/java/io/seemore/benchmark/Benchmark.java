@@ -102,10 +102,7 @@ public final class Benchmark {
         CharTokenizer tokenizer = CharTokenizer.fromTexts(data.train().texts().collect(Collectors.toSet()));
         ModelConfig config = ModelConfig.preset("seemore", tokenizer.vocabularySize());
         VisionLanguageModel model = VisionLanguageModel.create(config, manager);
-        // An untrained model may end early: suppress end-of-text so every run writes 100 tokens.
-        NDArray headBias = model.decoder().getParameters().stream()
-                .filter(p -> p.getKey().endsWith("head_bias")).findFirst().orElseThrow().getValue().getArray();
-        headBias.set(new ai.djl.ndarray.index.NDIndex("{}", CharTokenizer.EOS_ID), -1e9f);
+        suppressEndOfText(model);
         Generator generator = new Generator(model, tokenizer);
         float[] image = new float[3 * config.imageSize() * config.imageSize()];
         int[] prompt = tokenizer.encodePrompt("");
@@ -120,6 +117,13 @@ public final class Benchmark {
         System.out.printf("greedy generation of %d tokens, batch 1, KV cache, seemore preset: min %.0f ms, "
                 + "median %.0f ms: %.0f tokens/s%n", NEW_TOKENS, min(millis), median(millis),
                 NEW_TOKENS / (median(millis) / 1000));
+    }
+
+    /** An untrained model may end early: this one never writes end-of-text, so every answer is full length. */
+    static void suppressEndOfText(VisionLanguageModel model) {
+        NDArray headBias = model.decoder().getParameters().stream()
+                .filter(p -> p.getKey().endsWith("head_bias")).findFirst().orElseThrow().getValue().getArray();
+        headBias.set(new ai.djl.ndarray.index.NDIndex("{}", CharTokenizer.EOS_ID), -1e9f);
     }
 
     /** Noise images with random lower-case captions of a fixed length. */
