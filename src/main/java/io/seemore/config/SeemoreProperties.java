@@ -34,7 +34,7 @@ public record SeemoreProperties(
      * @param requestTimeout a request still decoding after this ends with finish reason length
      */
     public record Generation(
-            @DefaultValue("64") int defaultMaxTokens,
+            @DefaultValue("96") int defaultMaxTokens,
             @DefaultValue("256") int maxPromptCharacters,
             @DefaultValue("32") int maxBatchSize,
             @DefaultValue("5ms") java.time.Duration maxWait,

@@ -150,7 +150,8 @@ public class GenerationService {
 
     private SamplingOptions samplingOptions(GenerationRequest request, Generator generator) {
         int contextLimit = generator.model().config().maxTextLength();
-        int maxTokens = request.maxTokens() == null ? settings.defaultMaxTokens() : request.maxTokens();
+        int maxTokens = request.maxTokens() == null ? Math.min(settings.defaultMaxTokens(), contextLimit)
+                : request.maxTokens();
         if (maxTokens < 1 || maxTokens > contextLimit) {
             throw new InvalidRequestException("maxTokens", "maxTokens must be between 1 and " + contextLimit);
         }

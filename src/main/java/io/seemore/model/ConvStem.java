@@ -8,13 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.LayerNorm;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A convolutional stem: three stride-2 3x3 convolutions (each normalised over channels, then
- * GELU) and a final strided convolution to the same patch grid as {@link PatchifyStem}. Small
+ * A convolutional stem: three stride-2 3x3 convolutions (each batch-normalised, then GELU) and a final strided convolution to the same patch grid as {@link PatchifyStem}. Small
  * kernels see edges and corners that one 16x16 linear map learns slowly.
  */
 public final class ConvStem extends AbstractBlock {
@@ -25,7 +24,7 @@ public final class ConvStem extends AbstractBlock {
     private final int width;
     private final int[] channels;
     private final Conv2d[] convolutions = new Conv2d[DOWNSAMPLINGS];
-    private final LayerNorm[] norms = new LayerNorm[DOWNSAMPLINGS];
+    private final BatchNorm[] norms = new BatchNorm[DOWNSAMPLINGS];
     private final Conv2d toPatches;
 
     public ConvStem(int patchSize, int width) {
@@ -39,7 +38,7 @@ public final class ConvStem extends AbstractBlock {
                     .optPadding(new Shape(1, 1))
                     .setFilters(channels[i + 1])
                     .build());
-            norms[i] = addChildBlock("norm" + i, Layers.layerNorm());
+            norms[i] = addChildBlock("norm" + i, BatchNorm.builder().build());
         }
         int remaining = patchSize >> DOWNSAMPLINGS;
         toPatches = addChildBlock("toPatches", Conv2d.builder()
@@ -55,10 +54,8 @@ public final class ConvStem extends AbstractBlock {
             ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         for (int i = 0; i < DOWNSAMPLINGS; i++) {
-            NDArray channelsLast = Layers.apply(convolutions[i], parameters, x, training)
-                    .transpose(0, 2, 3, 1);
-            NDArray normed = Activation.gelu(Layers.apply(norms[i], parameters, channelsLast, training));
-            x = normed.transpose(0, 3, 1, 2);
+            NDArray convolved = Layers.apply(convolutions[i], parameters, x, training);
+            x = Activation.gelu(Layers.apply(norms[i], parameters, convolved, training));
         }
         return new NDList(ImageStems.gridToTokens(Layers.apply(toPatches, parameters, x, training)));
     }
@@ -67,7 +64,7 @@ public final class ConvStem extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         for (int i = 0; i < DOWNSAMPLINGS; i++) {
             convolutions[i].initialize(manager, dataType, new Shape(1, channels[i], patchSize >> i, patchSize >> i));
-            Layers.initialize(norms[i], manager, dataType, channels[i + 1]);
+            norms[i].initialize(manager, dataType, new Shape(1, channels[i + 1], 1, 1));
         }
         toPatches.initialize(manager, dataType, new Shape(1, channels[DOWNSAMPLINGS], patchSize >> DOWNSAMPLINGS, patchSize >> DOWNSAMPLINGS));
     }

@@ -64,7 +64,11 @@ public final class VisionLanguageModel extends AbstractBlock {
 
     /** [B, 3, H, W] normalised images to [B, imageTokens, textWidth] decoder inputs. */
     public NDArray encodeImages(ParameterStore parameters, NDArray images, boolean training) {
-        NDArray vision = visionEncoder.forward(parameters, images, training);
+        return encodeImages(parameters, images, training, training);
+    }
+
+    private NDArray encodeImages(ParameterStore parameters, NDArray images, boolean visionTraining, boolean training) {
+        NDArray vision = visionEncoder.forward(parameters, images, visionTraining);
         NDArray selected = config.imageTokens() == ModelConfig.ImageTokens.CLS
                 ? vision.get(new NDIndex(":, :1, :"))
                 : vision.get(new NDIndex(":, 1:, :"));
@@ -73,7 +77,16 @@ public final class VisionLanguageModel extends AbstractBlock {
 
     /** The full forward pass: logits [B, T, vocabulary] at every token position. */
     public NDArray logits(ParameterStore parameters, NDArray images, NDArray tokens, boolean training) {
-        NDArray imageTokens = encodeImages(parameters, images, training);
+        return logits(parameters, images, tokens, training, training);
+    }
+
+    /**
+     * The same, with the vision encoder in inference mode when {@code visionTraining} is false: a
+     * frozen encoder keeps its batch-norm statistics and skips dropout.
+     */
+    public NDArray logits(ParameterStore parameters, NDArray images, NDArray tokens, boolean visionTraining,
+            boolean training) {
+        NDArray imageTokens = encodeImages(parameters, images, visionTraining, training);
         NDArray hidden = decoder.hidden(parameters, imageTokens, tokens, 0, null, training);
         return decoder.logits(parameters, hidden, training);
     }

@@ -65,8 +65,10 @@ public final class TrainingRun {
         for (TrainingOptions.Component component : TrainingOptions.Component.values()) {
             boolean learns = options.trainable().contains(component);
             for (var entry : block(component).getParameters()) {
-                entry.getValue().getArray().setRequiresGradient(learns);
-                if (learns) {
+                // Running statistics (batch norm) are parameters that no gradient updates.
+                boolean updated = learns && entry.getValue().requiresGradient();
+                entry.getValue().getArray().setRequiresGradient(updated);
+                if (updated) {
                     trainable.put(component + "/" + entry.getKey(), entry.getValue());
                 }
             }
@@ -165,7 +167,8 @@ public final class TrainingRun {
 
     /** Mean cross-entropy over the answer tokens of the batch. */
     private NDArray loss(ParameterStore parameters, EncodedExamples.Batch batch, boolean training) {
-        NDArray logits = model.logits(parameters, batch.images(), batch.inputs(), training);
+        boolean visionTraining = training && options.trainable().contains(TrainingOptions.Component.VISION_ENCODER);
+        NDArray logits = model.logits(parameters, batch.images(), batch.inputs(), visionTraining, training);
         NDArray targetLogProbabilities = logits.logSoftmax(2).gather(batch.targets(), 2);
         return targetLogProbabilities.mul(batch.lossWeights()).sum().neg();
     }

@@ -33,7 +33,7 @@ public class GenerateController {
             @Parameter(description = "PNG, JPEG, GIF or BMP image") @RequestPart("image") MultipartFile image,
             @Parameter(description = "Question about the image; empty asks for a caption")
             @RequestParam(required = false) String prompt,
-            @Parameter(description = "Most tokens to generate (default 64)") @RequestParam(required = false) Integer maxTokens,
+            @Parameter(description = "Most tokens to generate (default: as many as the model takes)") @RequestParam(required = false) Integer maxTokens,
             @Parameter(description = "0 (default) is greedy; up to 2") @RequestParam(required = false) Float temperature,
             @Parameter(description = "Sample among the k most likely tokens; 0 (default) is off")
             @RequestParam(required = false) Integer topK,

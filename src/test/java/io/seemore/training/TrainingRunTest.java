@@ -60,8 +60,9 @@ class TrainingRunTest {
         DatasetSplits data = captionsOfSixScenes();
         CharTokenizer tokenizer = tokenizer(data);
         try (NDManager manager = NDManager.newBaseManager()) {
+            // The conv stem has batch-norm statistics, which a frozen encoder must keep too.
             VisionLanguageModel model = VisionLanguageModel.create(
-                    ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
+                    ModelConfig.preset("tiny", tokenizer.vocabularySize()).withImagePath("conv", null), manager);
             float[] vision = weights(model.visionEncoder());
             float[] decoder = weights(model.decoder());
             float[] projector = weights(model.projector());
