@@ -2,6 +2,7 @@ package io.seemore.generation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.seemore.model.KvCache;
@@ -55,12 +56,38 @@ public final class BatchDecoder implements AutoCloseable {
 
     /** Reads the sequence's image and prompt, chooses its first token, and adds it to the batch. */
     public void admit(Sequence sequence) {
-        try (NDManager request = manager.newSubManager(); KvCache own = model.newCache(request)) {
-            int size = model.config().imageSize();
+        admit(List.of(sequence));
+    }
+
+    /**
+     * Admits newcomers: their images are encoded in one batch, then each prompt is read (prefill)
+     * into its own cache, its first token chosen, and the cache merged into the batch's.
+     */
+    public void admit(List<Sequence> sequences) {
+        if (sequences.isEmpty()) {
+            return;
+        }
+        int size = model.config().imageSize();
+        int plane = 3 * size * size;
+        try (NDManager request = manager.newSubManager()) {
+            float[] pixels = new float[sequences.size() * plane];
+            for (int i = 0; i < sequences.size(); i++) {
+                System.arraycopy(sequences.get(i).image, 0, pixels, i * plane, plane);
+            }
+            NDArray imageTokens = model.encodeImages(parameters,
+                    request.create(pixels, new Shape(sequences.size(), 3, size, size)), false);
+            for (int i = 0; i < sequences.size(); i++) {
+                prefill(sequences.get(i), imageTokens.get(new NDIndex("{}:{}", i, i + 1)), request);
+            }
+        } catch (RuntimeException e) {
+            sequences.forEach(sequence -> sequence.fail(e));
+        }
+    }
+
+    private void prefill(Sequence sequence, NDArray imageTokens, NDManager request) {
+        try (KvCache own = model.newCache(request)) {
             sequence.imageTokens = model.config().imageTokenCount();
             sequence.budget(budget(model.config(), sequence.prompt.length));
-            NDArray imageTokens = model.encodeImages(parameters,
-                    request.create(sequence.image, new Shape(1, 3, size, size)), false);
             NDArray logits = model.prefill(parameters, imageTokens, ids(request, sequence.prompt), own);
             sequence.length = own.length();
             if (!sequence.accept(logits.toFloatArray(), tokenizer)) {
@@ -72,8 +99,6 @@ public final class BatchDecoder implements AutoCloseable {
             padding.replaceAll(pad -> pad + after - before);
             padding.add(after - own.length());
             active.add(sequence);
-        } catch (RuntimeException e) {
-            sequence.fail(e);
         }
     }
 

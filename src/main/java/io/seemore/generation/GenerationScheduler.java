@@ -2,6 +2,8 @@ package io.seemore.generation;
 
 import ai.djl.ndarray.NDManager;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -72,26 +74,25 @@ public final class GenerationScheduler implements AutoCloseable {
     private void loop() {
         while (!closed) {
             try {
+                List<Sequence> newcomers = new ArrayList<>();
                 if (decoder.isEmpty()) {
                     Sequence first = waiting.poll(200, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
-                    admit(first);
+                    newcomers.add(first);
                     long until = System.nanoTime() + maxWaitNanos;
-                    while (decoder.size() < maxBatchSize) {
+                    while (newcomers.size() < maxBatchSize) {
                         Sequence next = waiting.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
                         if (next == null) {
                             break;
                         }
-                        admit(next);
+                        newcomers.add(next);
                     }
                 } else {
-                    Sequence next;
-                    while (decoder.size() < maxBatchSize && (next = waiting.poll()) != null) {
-                        admit(next);
-                    }
+                    waiting.drainTo(newcomers, maxBatchSize - decoder.size());
                 }
+                admit(newcomers);
                 running = decoder.size();
                 if (!decoder.isEmpty()) {
                     onStep.accept(decoder.size());
@@ -107,12 +108,17 @@ public final class GenerationScheduler implements AutoCloseable {
         }
     }
 
-    private void admit(Sequence sequence) {
-        if (sequence.cancelled()) {
-            sequence.finish(FinishReason.LENGTH);
-            return;
+    /** Sequences cancelled while they waited end here; the others join the batch. */
+    private void admit(List<Sequence> newcomers) {
+        List<Sequence> live = new ArrayList<>();
+        for (Sequence sequence : newcomers) {
+            if (sequence.cancelled()) {
+                sequence.finish(FinishReason.LENGTH);
+            } else {
+                live.add(sequence);
+            }
         }
-        decoder.admit(sequence);
+        decoder.admit(live);
     }
 
     @Override

@@ -84,14 +84,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ModelUnavailableException.class)
     ResponseEntity<ProblemDetail> modelUnavailable(ModelUnavailableException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "model-unavailable", "No model loaded", e.getMessage()));
+        return unavailable("model-unavailable", "No model loaded", e, 30);
     }
 
     @ExceptionHandler(GenerationScheduler.QueueFullException.class)
     ResponseEntity<ProblemDetail> busy(GenerationScheduler.QueueFullException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Too many requests waiting", e.getMessage()));
+        return unavailable("busy", "Too many requests waiting", e, 5);
     }
 
     @ExceptionHandler(UnknownModelException.class)
@@ -119,8 +117,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(TrainingExceptions.QueueFull.class)
     ResponseEntity<ProblemDetail> queueFull(TrainingExceptions.QueueFull e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "60")
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "queue-full", "Training queue full", e.getMessage()));
+        return unavailable("queue-full", "Training queue full", e, 60);
     }
 
     @ExceptionHandler(Exception.class)
@@ -128,6 +125,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         log.error("request failed", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "the service could not complete the request; it keeps serving");
+    }
+
+    /** 503 with a Retry-After: the service is fine, but cannot take this request now. */
+    private static ResponseEntity<ProblemDetail> unavailable(String type, String title, Exception e, int retryAfterSeconds) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, type, title, e.getMessage()));
     }
 
     private static ProblemDetail invalid(InvalidRequestException e, String type, String title) {
