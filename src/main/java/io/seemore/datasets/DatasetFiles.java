@@ -37,19 +37,30 @@ public final class DatasetFiles {
 
     /** Reads a {@code .csv} or {@code .jsonl} file, chosen by its extension. */
     public static VlmDataset read(Path file) throws IOException, DatasetFormatException {
+        return read(file, true);
+    }
+
+    /**
+     * Checks every row of a file without keeping its images in memory (for uploads of any size);
+     * the dataset it returns has the rows but no loadable images.
+     */
+    public static VlmDataset validate(Path file) throws IOException, DatasetFormatException {
+        return read(file, false);
+    }
+
+    private static VlmDataset read(Path file, boolean keepImages) throws IOException, DatasetFormatException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".csv")) {
-            return readCsv(file);
+            return readCsv(file, new Rows(keepImages));
         }
         if (name.endsWith(".jsonl")) {
-            return readJsonl(file);
+            return readJsonl(file, new Rows(keepImages));
         }
         throw new DatasetFormatException(file.toString(), List.of(new DatasetFormatException.RowError(0,
                 "unknown format: the file name must end in .csv or .jsonl")));
     }
 
-    public static VlmDataset readCsv(Path file) throws IOException, DatasetFormatException {
-        Rows rows = new Rows();
+    private static VlmDataset readCsv(Path file, Rows rows) throws IOException, DatasetFormatException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 CSVParser parser = CSVParser.parse(reader, format)) {
@@ -71,8 +82,7 @@ public final class DatasetFiles {
         return rows.toDataset(file);
     }
 
-    public static VlmDataset readJsonl(Path file) throws IOException, DatasetFormatException {
-        Rows rows = new Rows();
+    private static VlmDataset readJsonl(Path file, Rows rows) throws IOException, DatasetFormatException {
         Path directory = file.toAbsolutePath().getParent();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             long line = 0;
@@ -124,11 +134,20 @@ public final class DatasetFiles {
         }
     }
 
+    private static final ImageSource NOT_KEPT = () -> {
+        throw new InvalidImageException("the image was checked, not kept: read the file to load it");
+    };
+
     /** Rows gathered so far and the errors found. */
     private static final class Rows {
+        private final boolean keepImages;
         private final List<ImageSource> images = new ArrayList<>();
         private final List<Example> examples = new ArrayList<>();
         private final List<DatasetFormatException.RowError> errors = new ArrayList<>();
+
+        Rows(boolean keepImages) {
+            this.keepImages = keepImages;
+        }
 
         void fail(long line, String message) {
             errors.add(new DatasetFormatException.RowError(line, message));
@@ -150,7 +169,7 @@ public final class DatasetFiles {
                 return;
             }
             examples.add(new Example(images.size(), prompt, answer));
-            images.add(() -> ImagePreprocessor.decode(imageBytes));
+            images.add(keepImages ? () -> ImagePreprocessor.decode(imageBytes) : NOT_KEPT);
         }
 
         VlmDataset toDataset(Path file) throws DatasetFormatException {

@@ -57,7 +57,7 @@ public class DatasetService {
             String format = format(fileName, raw);
             Path file = staged.resolve("data." + format);
             Files.move(raw, file);
-            DatasetSplits splits = Datasets.split(DatasetFiles.read(file), 0);
+            DatasetSplits splits = Datasets.split(DatasetFiles.validate(file), 0);
             int examples = splits.train().examples().size() + splits.test().examples().size();
             int images = splits.train().images().size() + splits.test().images().size();
             DatasetManifest manifest = new DatasetManifest(id, nameOr(name, fileName), format, images, examples,

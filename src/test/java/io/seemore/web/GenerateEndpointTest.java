@@ -97,6 +97,20 @@ class GenerateEndpointTest {
         assertThat(ok(post(Map.of("image", scene), Map.of())).get("text").asString()).isNotEmpty();
     }
 
+    @Test
+    void actuatorServesHealthGroupsInfoAndPrometheusOnly() throws Exception {
+        TestHttp client = new TestHttp(port);
+        JsonNode readiness = TestHttp.json(client.get("/actuator/health/readiness"), 200);
+        assertThat(readiness.get("status").asString()).isEqualTo("UP");
+        assertThat(TestHttp.json(client.get("/actuator/health/liveness"), 200).get("status").asString()).isEqualTo("UP");
+        assertThat(TestHttp.json(client.get("/actuator/info"), 200).get("model").get("id").asString())
+                .isEqualTo("seemore-shapes");
+        assertThat(client.get("/actuator/prometheus").body()).contains("seemore_generation_requests_running");
+        for (String hidden : List.of("/actuator/env", "/actuator/beans", "/actuator/heapdump", "/actuator/metrics")) {
+            assertThat(client.get(hidden).statusCode()).as(hidden).isEqualTo(404);
+        }
+    }
+
     private void assertProblem(HttpResponse<String> response, int status, String type, String field) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
