@@ -26,6 +26,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class TrainingRun {
 
+    private static final java.util.concurrent.locks.ReentrantLock GRADIENT_COLLECTION =
+            new java.util.concurrent.locks.ReentrantLock(true);
+
     /** Most held-out examples used for one validation-loss measurement. */
     private static final int VALIDATION_EXAMPLES = 512;
 
@@ -112,11 +115,7 @@ public final class TrainingRun {
                 float gradientNorm;
                 try (NDManager stepManager = manager.newSubManager()) {
                     EncodedExamples.Batch batch = train.batch(stepManager, sample(order));
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray lossArray = loss(parameters, batch, true);
-                        collector.backward(lossArray);
-                        loss = lossArray.getFloat();
-                    }
+                    loss = forwardAndBackward(parameters, batch);
                     if (!Float.isFinite(loss)) {
                         throw new TrainingDivergedException(step + 1, loss);
                     }
@@ -163,6 +162,21 @@ public final class TrainingRun {
             indices[i] = order.nextInt(train.size());
         }
         return indices;
+    }
+
+    /**
+     * Computes the loss and its gradients. DJL's PyTorch engine allows one gradient collector per
+     * process, so runs in parallel take turns here, a step at a time.
+     */
+    private float forwardAndBackward(ParameterStore parameters, EncodedExamples.Batch batch) {
+        GRADIENT_COLLECTION.lock();
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray lossArray = loss(parameters, batch, true);
+            collector.backward(lossArray);
+            return lossArray.getFloat();
+        } finally {
+            GRADIENT_COLLECTION.unlock();
+        }
     }
 
     /** Mean cross-entropy over the answer tokens of the batch. */

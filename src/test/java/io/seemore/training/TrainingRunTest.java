@@ -90,6 +90,30 @@ class TrainingRunTest {
     }
 
     @Test
+    void twoRunsCanTrainAtTheSameTimeInOneProcess() throws Exception {
+        DatasetSplits data = captionsOfSixScenes();
+        CharTokenizer tokenizer = tokenizer(data);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<java.util.concurrent.Future<TrainingResult>> runs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                VisionLanguageModel model = VisionLanguageModel.create(
+                        ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
+                TrainingRun run = new TrainingRun(model, tokenizer, data,
+                        options(60, 3e-3f, EnumSet.allOf(TrainingOptions.Component.class)), null, Map.of(),
+                        new TrainingListener() {});
+                runs.add(pool.submit(() -> run.run(manager, () -> false)));
+            }
+            for (var run : runs) {
+                assertThat(run.get().steps()).isEqualTo(60);
+                assertThat(run.get().trainingLoss()).isLessThan(2f);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void anAbsurdLearningRateStopsTheRunAsDiverged() {
         DatasetSplits data = captionsOfSixScenes();
         CharTokenizer tokenizer = tokenizer(data);
