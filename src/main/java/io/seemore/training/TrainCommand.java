@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  *   --dataset=shapes | FILE.csv | FILE.jsonl   (default shapes)
  *   --train-images=N --test-images=N           (shapes only; default 2000 / 500)
  *   --preset=seemore|small|tiny                (default small)
+ *   --base-model=DIR                           (go on training a checkpoint instead of a preset)
  *   --image-stem=patchify|conv --image-tokens=cls|patches   (override the preset's)
  *   --steps --batch-size --lr --warmup --weight-decay --clip --seed
  *   --eval-interval --checkpoint-interval      (steps; 0 = only at the end)
@@ -45,11 +46,8 @@ public final class TrainCommand {
         long seed = options.number("seed", 42);
         DatasetSplits data = Datasets.load(options.text("dataset", "shapes"),
                 options.integer("train-images", 2000), options.integer("test-images", 500), seed);
-        CharTokenizer tokenizer = CharTokenizer.fromTexts(
-                Stream.concat(data.train().texts(), data.test().texts()).collect(Collectors.toSet()));
-        String preset = options.text("preset", "small");
-        ModelConfig config = ModelConfig.preset(preset, tokenizer.vocabularySize())
-                .withImagePath(options.text("image-stem", null), options.text("image-tokens", null));
+        String base = options.text("base-model", null);
+        String preset = base == null ? options.text("preset", "small") : "from " + base;
         int steps = options.integer("steps", 1000);
         TrainingOptions defaults = TrainingOptions.defaults(steps);
         TrainingOptions training = new TrainingOptions(steps,
@@ -68,7 +66,19 @@ public final class TrainCommand {
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed((int) seed);
-            VisionLanguageModel model = VisionLanguageModel.create(config, manager);
+            CharTokenizer tokenizer;
+            VisionLanguageModel model;
+            if (base != null) {
+                // Go on training a checkpoint (its network and vocabulary) with a new schedule.
+                Checkpoint.Loaded loaded = Checkpoint.load(Path.of(base), manager);
+                tokenizer = CharTokenizer.fromVocabulary(loaded.vocabulary());
+                model = loaded.network();
+            } else {
+                tokenizer = CharTokenizer.fromTexts(
+                        Stream.concat(data.train().texts(), data.test().texts()).collect(Collectors.toSet()));
+                model = VisionLanguageModel.create(ModelConfig.preset(preset, tokenizer.vocabularySize())
+                        .withImagePath(options.text("image-stem", null), options.text("image-tokens", null)), manager);
+            }
             System.out.printf("%s preset, %,d parameters, %,d training and %,d held-out examples%n",
                     preset, model.parameterCount(), data.train().examples().size(), data.test().examples().size());
             TrainingRun run = new TrainingRun(model, tokenizer, data, training, out, provenance, new ProgressPrinter());
