@@ -153,6 +153,26 @@ class BatchDecoderTest {
         }
     }
 
+    @Test
+    void aRequestPastItsTimeLimitEndsWithLength() {
+        List<GenerationResult> results = new ArrayList<>();
+        try (BatchDecoder decoder = new BatchDecoder(generator.model(), generator.tokenizer(), manager)) {
+            decoder.admit(new Sequence(images.get(0), generator.tokenizer().encodePrompt(""), SamplingOptions.greedy(90),
+                    List.of(), 1, new SequenceListener() {
+                        @Override
+                        public void onFinish(GenerationResult result) {
+                            results.add(result);
+                        }
+                    }));
+            while (!decoder.isEmpty()) {
+                decoder.step();
+            }
+        }
+        assertThat(results).hasSize(1);
+        assertThat(results.get(0).finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(results.get(0).completionTokens()).isEqualTo(1);
+    }
+
     private static void sleep() {
         try {
             Thread.sleep(20);

@@ -97,6 +97,9 @@ class TrainingJobsEndpointTest {
                 "learningRate", 0.003, "evalInterval", 100, "checkpointInterval", 100));
         http.await("/api/training/jobs/" + job, j -> j.get("state").asString().equals("RUNNING")
                 && j.get("step").asInt() > 0, WAIT);
+        HttpResponse<String> inUse = http.delete("/api/datasets/" + dataset);
+        assertThat(inUse.statusCode()).isEqualTo(409);
+        assertThat(json(inUse, 409).get("detail").asString()).contains(job);
         String scrape = http.get("/actuator/prometheus").body();
         assertThat(scrape).containsPattern("seemore_training_loss\\{[^}]*job_id=\"" + job + "\"[^}]*} [0-9.]+");
         assertThat(scrape).contains("seemore_training_jobs{application=\"seemore\",state=\"RUNNING\"} 1.0");
@@ -122,6 +125,8 @@ class TrainingJobsEndpointTest {
         json(http.post("/api/models/seemore-shapes/activate"), 200);
         assertThat(json(http.get("/api/training/jobs?state=SUCCEEDED"), 200).get("jobs").valueStream()
                 .map(j -> j.get("id").asString())).contains(job);
+        assertThat(http.delete("/api/datasets/" + dataset).statusCode()).isEqualTo(204);
+        assertThat(http.get("/api/datasets/" + dataset).statusCode()).isEqualTo(404);
     }
 
     @Test
