@@ -112,6 +112,7 @@ public final class BatchDecoder implements AutoCloseable {
         long[] tokens = new long[rows];
         long[] positions = new long[rows];
         float[] mask = new float[Math.toIntExact(rows * keys)];
+        boolean padded = padding.stream().anyMatch(pad -> pad > 0);
         for (int row = 0; row < rows; row++) {
             Sequence sequence = active.get(row);
             tokens[row] = sequence.lastToken();
@@ -122,9 +123,9 @@ public final class BatchDecoder implements AutoCloseable {
         }
         float[] logits;
         try (NDManager step = manager.newSubManager()) {
+            NDArray maskArray = padded ? step.create(mask, new Shape(rows, 1, 1, keys)) : null;
             logits = model.decodeStep(parameters, step.create(tokens, new Shape(rows, 1)),
-                    step.create(positions, new Shape(rows, 1)), step.create(mask, new Shape(rows, 1, 1, keys)), cache)
-                    .toFloatArray();
+                    step.create(positions, new Shape(rows, 1)), maskArray, cache).toFloatArray();
         } catch (RuntimeException e) {
             active.forEach(sequence -> sequence.fail(e));
             reset();

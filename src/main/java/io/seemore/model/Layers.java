@@ -40,14 +40,6 @@ final class Layers {
         return input.getNDArrayInternal().dropout(input, rate, true).singletonOrThrow();
     }
 
-    /**
-     * A 0-d constant in the input's manager. Autograd may outlive the Java buffer behind
-     * {@code NDArray.mul(Number)}, which corrupts gradients, so constants are real arrays.
-     */
-    static NDArray constant(NDArray like, float value) {
-        return like.getManager().full(new Shape(), value, like.getDataType());
-    }
-
     static Shape withLastAxis(Shape shape, long width) {
         long[] dims = shape.getShape();
         dims[dims.length - 1] = width;

@@ -23,6 +23,11 @@ public final class SelfAttention extends AbstractBlock {
     private final float scale;
     private final Linear queryKeyValue;
     private final Linear output;
+    /**
+     * 1/sqrt(head width) as a 0-d array made once with the parameters: {@code mul(Number)} would
+     * build a scalar over a Java buffer that autograd can outlive, corrupting gradients.
+     */
+    private NDArray scaleArray;
 
     public SelfAttention(int width, int heads, float dropout) {
         this.width = width;
@@ -44,7 +49,7 @@ public final class SelfAttention extends AbstractBlock {
         long batch = x.getShape().get(0);
         long tokens = x.getShape().get(1);
         NDList qkv = Layers.apply(queryKeyValue, parameters, x, training).split(3, 2);
-        NDArray queries = splitHeads(qkv.get(0), batch, tokens).mul(Layers.constant(x, scale));
+        NDArray queries = splitHeads(qkv.get(0), batch, tokens).mul(scaleArray);
         NDArray keys = splitHeads(qkv.get(1), batch, tokens);
         NDArray values = splitHeads(qkv.get(2), batch, tokens);
         if (cache != null) {
@@ -77,6 +82,7 @@ public final class SelfAttention extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Layers.initialize(queryKeyValue, manager, dataType, width);
         Layers.initialize(output, manager, dataType, width);
+        scaleArray = manager.full(new Shape(), scale, dataType);
     }
 
     @Override
