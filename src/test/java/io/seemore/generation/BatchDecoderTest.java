@@ -154,6 +154,20 @@ class BatchDecoderTest {
     }
 
     @Test
+    void aLongLivedDecoderKeepsNoArraysOnceItsSequencesEnd() {
+        try (NDManager parent = NDManager.newBaseManager();
+                BatchDecoder decoder = new BatchDecoder(generator.model(), generator.tokenizer(), parent)) {
+            for (int round = 0; round < 3; round++) {
+                decoder.admit(requests(new ConcurrentHashMap<>()));
+                while (!decoder.isEmpty()) {
+                    decoder.step();
+                }
+                assertThat(((ai.djl.ndarray.BaseNDManager) parent).getManagedArrays()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aRequestPastItsTimeLimitEndsWithLength() {
         List<GenerationResult> results = new ArrayList<>();
         try (BatchDecoder decoder = new BatchDecoder(generator.model(), generator.tokenizer(), manager)) {
