@@ -93,14 +93,18 @@ public final class Checkpoint {
 
     /** Reads a checkpoint from the class path, e.g. the model shipped inside the application. */
     public static Loaded loadResource(String prefix, NDManager parent) {
+        return load(resource(prefix), "classpath:" + prefix, parent);
+    }
+
+    private static FileOpener resource(String prefix) {
         ClassLoader loader = Checkpoint.class.getClassLoader();
-        return load(name -> {
+        return name -> {
             InputStream in = loader.getResourceAsStream(prefix + "/" + name);
             if (in == null) {
                 throw new IOException("no class path resource " + prefix + "/" + name);
             }
             return in;
-        }, "classpath:" + prefix, parent);
+        };
     }
 
     /** Opens one named file of a checkpoint. */
@@ -109,7 +113,20 @@ public final class Checkpoint {
         InputStream open(String name) throws IOException;
     }
 
-    public static Loaded load(FileOpener files, String location, NDManager parent) {
+    /** What a checkpoint says of itself: its config, vocabulary and training metadata. */
+    public record Description(ModelConfig config, List<String> vocabulary, Map<String, Object> training) {}
+
+    /** Reads a checkpoint's description without its parameters (cheap). */
+    public static Description describe(Path directory) {
+        return describe(name -> Files.newInputStream(directory.resolve(name)), directory.toString());
+    }
+
+    /** The same for a checkpoint on the class path. */
+    public static Description describeResource(String prefix) {
+        return describe(resource(prefix), "classpath:" + prefix);
+    }
+
+    private static Description describe(FileOpener files, String location) {
         Header header;
         List<String> vocabulary;
         Map<String, Object> training;
@@ -128,10 +145,15 @@ public final class Checkpoint {
             throw new CheckpointException(location + " has " + vocabulary.size()
                     + " vocabulary entries but its config says " + header.config().vocabularySize());
         }
+        return new Description(header.config(), vocabulary, training);
+    }
+
+    private static Loaded load(FileOpener files, String location, NDManager parent) {
+        Description description = describe(files, location);
         NDManager manager = parent.newSubManager();
         try (InputStream file = files.open(PARAMETERS_FILE);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
-            VisionLanguageModel network = new VisionLanguageModel(header.config());
+            VisionLanguageModel network = new VisionLanguageModel(description.config());
             network.initialize(manager, DataType.FLOAT32, network.inputShapes(1, 1));
             Map<String, Shape> expected = shapes(network);
             network.loadParameters(manager, in);
@@ -142,7 +164,7 @@ public final class Checkpoint {
                 throw new CheckpointException("parameter " + name + " has shape " + actual.get(name)
                         + ", the config needs " + expected.get(name));
             }
-            return new Loaded(network, vocabulary, training, manager);
+            return new Loaded(network, description.vocabulary(), description.training(), manager);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             manager.close();
             throw new CheckpointException("parameters of " + location

@@ -65,14 +65,13 @@ public class ModelRegistry {
 
     private ModelVersion shippedVersion() {
         if (settings.path() != null) {
-            try (Checkpoint.Loaded checkpoint = Checkpoint.load(settings.path(), manager)) {
-                return new ModelVersion(settings.path().getFileName().toString(), "path", Instant.now(), null, null,
-                        checkpoint.training(), checkpoint.network().config());
-            }
+            Checkpoint.Description checkpoint = Checkpoint.describe(settings.path());
+            return new ModelVersion(settings.path().getFileName().toString(), "path", Instant.now(), null, null,
+                    checkpoint.training(), checkpoint.config());
         }
-        try (Checkpoint.Loaded checkpoint = Checkpoint.loadResource(settings.shippedResource(), manager)) {
-            return new ModelVersion(SHIPPED_ID, "shipped", null, null, null, checkpoint.training(),
-                    checkpoint.network().config());
+        try {
+            Checkpoint.Description checkpoint = Checkpoint.describeResource(settings.shippedResource());
+            return new ModelVersion(SHIPPED_ID, "shipped", null, null, null, checkpoint.training(), checkpoint.config());
         } catch (RuntimeException e) {
             log.error("the shipped model at class path {} cannot be read", settings.shippedResource(), e);
             return null;
@@ -146,11 +145,8 @@ public class ModelRegistry {
             FileSystemUtils.deleteRecursively(staged);
             Files.createDirectories(staged);
             FileSystemUtils.copyRecursively(checkpoint, staged.resolve(CHECKPOINT));
-            ModelVersion version;
-            try (Checkpoint.Loaded loadedCheckpoint = Checkpoint.load(staged.resolve(CHECKPOINT), manager)) {
-                version = new ModelVersion(id, "trained", Instant.now(), jobId, datasetId, metrics,
-                        loadedCheckpoint.network().config());
-            }
+            ModelVersion version = new ModelVersion(id, "trained", Instant.now(), jobId, datasetId, metrics,
+                    Checkpoint.describe(staged.resolve(CHECKPOINT)).config());
             data.writeJson(staged.resolve(VERSION_FILE), version);
             DataDirectory.moveIntoPlace(staged, target);
             return version;
