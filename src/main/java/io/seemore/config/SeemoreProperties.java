@@ -29,6 +29,7 @@ public record SeemoreProperties(
      * @param defaultMaxTokens tokens generated when a request does not say
      * @param maxPromptCharacters longest prompt accepted
      * @param maxBatchSize most sequences decoded together
+     * @param prefillBatchSize most newcomers whose images and prompts are read together
      * @param maxWait how long an idle scheduler waits for more requests to batch with the first
      * @param queueCapacity requests that may wait for a place in the batch; more get 503
      * @param requestTimeout a request still decoding after this ends with finish reason length
@@ -37,6 +38,7 @@ public record SeemoreProperties(
             @DefaultValue("96") int defaultMaxTokens,
             @DefaultValue("256") int maxPromptCharacters,
             @DefaultValue("32") int maxBatchSize,
+            @DefaultValue("8") int prefillBatchSize,
             @DefaultValue("5ms") java.time.Duration maxWait,
             @DefaultValue("256") int queueCapacity,
             @DefaultValue("60s") java.time.Duration requestTimeout) {}

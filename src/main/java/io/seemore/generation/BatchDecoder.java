@@ -6,20 +6,23 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.seemore.model.KvCache;
+import io.seemore.model.ModelConfig;
 import io.seemore.model.VisionLanguageModel;
 import io.seemore.tokenizer.CharTokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Decodes many sequences together: each {@link #step()} advances every active sequence by one
- * token in one batched decoder pass over a shared KV cache. A sequence joins after its own
- * prefill ({@link #admit}) and leaves as soon as it ends.
+ * token in one batched decoder pass over a shared KV cache. A sequence is first prefilled (its
+ * image and prompt read into its own cache, {@link #prefill}), then joins the batch
+ * ({@link #join}) and leaves as soon as it ends.
  *
  * <p>The cache is right-aligned: row i holds its {@code length_i} positions at the end, after
  * {@code pad_i} masked positions, so that every step appends one column for all rows. Each
  * sequence keeps its own positions, sampler and seed, so it gets the text it would get alone.
- * Not thread-safe: one thread drives it.
+ * One thread drives the batch ({@link #join}, {@link #step}); one other thread may prefill.
  */
 public final class BatchDecoder implements AutoCloseable {
 
@@ -29,6 +32,8 @@ public final class BatchDecoder implements AutoCloseable {
     private final CharTokenizer tokenizer;
     private final NDManager manager;
     private final ParameterStore parameters;
+    /** The prefill stage's own store: it may run on another thread than {@link #step}. */
+    private final ParameterStore prefillParameters;
     private final KvCache cache;
     private final List<Sequence> active = new ArrayList<>();
     private final List<Long> padding = new ArrayList<>();
@@ -38,6 +43,7 @@ public final class BatchDecoder implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.manager = parent.newSubManager();
         this.parameters = new ParameterStore(manager, false);
+        this.prefillParameters = new ParameterStore(manager, false);
         this.cache = model.newCache(manager);
     }
 
@@ -50,7 +56,7 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     /** Most tokens that can follow a prompt of {@code promptLength} tokens (markers included). */
-    public static int budget(io.seemore.model.ModelConfig config, int promptLength) {
+    public static int budget(ModelConfig config, int promptLength) {
         return config.maxTextLength() - promptLength + 1;
     }
 
@@ -59,46 +65,111 @@ public final class BatchDecoder implements AutoCloseable {
         admit(List.of(sequence));
     }
 
-    /**
-     * Admits newcomers: their images are encoded in one batch, then each prompt is read (prefill)
-     * into its own cache, its first token chosen, and the cache merged into the batch's.
-     */
+    /** {@link #prefill} then {@link #join}, on the calling thread. */
     public void admit(List<Sequence> sequences) {
-        if (sequences.isEmpty()) {
-            return;
-        }
-        int size = model.config().imageSize();
-        int plane = 3 * size * size;
-        try (NDManager request = manager.newSubManager()) {
-            float[] pixels = new float[sequences.size() * plane];
-            for (int i = 0; i < sequences.size(); i++) {
-                System.arraycopy(sequences.get(i).image, 0, pixels, i * plane, plane);
-            }
-            NDArray imageTokens = model.encodeImages(parameters,
-                    request.create(pixels, new Shape(sequences.size(), 3, size, size)), false);
-            for (int i = 0; i < sequences.size(); i++) {
-                prefill(sequences.get(i), imageTokens.get(new NDIndex("{}:{}", i, i + 1)), request);
-            }
-        } catch (RuntimeException e) {
-            sequences.forEach(sequence -> sequence.fail(e));
-        }
+        join(prefill(sequences));
     }
 
-    private void prefill(Sequence sequence, NDArray imageTokens, NDManager request) {
-        try (KvCache own = model.newCache(request)) {
+    /** A sequence whose image and prompt have been read into its own cache, ready to join a batch. */
+    public record Prefilled(Sequence sequence, KvCache cache) {}
+
+    /**
+     * Reads newcomers: their images are encoded in one batch, then each prompt is read into its
+     * own cache and its first token chosen. Touches no batch state, so another thread may run it
+     * while {@link #step} runs. Sequences that end at their first token, were cancelled or fail
+     * are finished here; the others come back to be {@linkplain #join joined}.
+     */
+    public List<Prefilled> prefill(List<Sequence> sequences) {
+        List<Sequence> live = new ArrayList<>();
+        for (Sequence sequence : sequences) {
+            if (sequence.cancelled()) {
+                sequence.finish(FinishReason.LENGTH);
+            } else {
+                live.add(sequence);
+            }
+        }
+        List<Prefilled> prefilled = new ArrayList<>();
+        if (live.isEmpty()) {
+            return prefilled;
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray imageTokens;
+            try {
+                imageTokens = model.encodeImages(prefillParameters, images(live, scope), false);
+            } catch (RuntimeException e) {
+                live.forEach(sequence -> sequence.fail(e));
+                return prefilled;
+            }
+            for (int i = 0; i < live.size(); i++) {
+                Prefilled one = prefill(live.get(i), imageTokens.get(new NDIndex("{}:{}", i, i + 1)));
+                if (one != null) {
+                    prefilled.add(one);
+                }
+            }
+        }
+        return prefilled;
+    }
+
+    private NDArray images(List<Sequence> sequences, NDManager scope) {
+        int size = model.config().imageSize();
+        int plane = 3 * size * size;
+        float[] pixels = new float[sequences.size() * plane];
+        for (int i = 0; i < sequences.size(); i++) {
+            System.arraycopy(sequences.get(i).image, 0, pixels, i * plane, plane);
+        }
+        return scope.create(pixels, new Shape(sequences.size(), 3, size, size));
+    }
+
+    /** The sequence with its cache, or null when it ended at its first token or failed. */
+    private Prefilled prefill(Sequence sequence, NDArray imageTokens) {
+        KvCache own = model.newCache(manager);
+        try {
             sequence.imageTokens = model.config().imageTokenCount();
             sequence.budget(budget(model.config(), sequence.prompt.length));
-            NDArray logits = model.prefill(parameters, imageTokens, ids(request, sequence.prompt), own);
+            NDArray logits = model.prefill(prefillParameters, imageTokens,
+                    ids(imageTokens.getManager(), sequence.prompt), own);
             sequence.length = own.length();
-            if (!sequence.accept(logits.toFloatArray(), tokenizer)) {
-                return;
+            if (sequence.accept(logits.toFloatArray(), tokenizer)) {
+                return new Prefilled(sequence, own);
             }
+        } catch (RuntimeException e) {
+            sequence.fail(e);
+        }
+        own.close();
+        return null;
+    }
+
+    /**
+     * Adds prefilled sequences to the batch (their caches are merged into the batch's in one copy
+     * and freed); ones cancelled meanwhile end here.
+     */
+    public void join(List<Prefilled> newcomers) {
+        List<Prefilled> live = new ArrayList<>();
+        for (Prefilled newcomer : newcomers) {
+            if (newcomer.sequence().cancelled()) {
+                newcomer.sequence().finish(FinishReason.LENGTH);
+                newcomer.cache().close();
+            } else {
+                live.add(newcomer);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
             long before = cache.length();
-            cache.merge(own);
+            cache.merge(live.stream().map(Prefilled::cache).toList());
             long after = cache.length();
             padding.replaceAll(pad -> pad + after - before);
-            padding.add(after - own.length());
-            active.add(sequence);
+            for (Prefilled newcomer : live) {
+                padding.add(after - newcomer.cache().length());
+                active.add(newcomer.sequence());
+            }
+        } catch (RuntimeException e) {
+            live.forEach(newcomer -> newcomer.sequence().fail(e));
+            fail(e);
+        } finally {
+            live.forEach(newcomer -> newcomer.cache().close());
         }
     }
 
@@ -127,8 +198,7 @@ public final class BatchDecoder implements AutoCloseable {
             logits = model.decodeStep(parameters, step.create(tokens, new Shape(rows, 1)),
                     step.create(positions, new Shape(rows, 1)), maskArray, cache).toFloatArray();
         } catch (RuntimeException e) {
-            active.forEach(sequence -> sequence.fail(e));
-            reset();
+            fail(e);
             return;
         }
         int vocabulary = logits.length / rows;
@@ -136,7 +206,7 @@ public final class BatchDecoder implements AutoCloseable {
         for (int row = 0; row < rows; row++) {
             Sequence sequence = active.get(row);
             sequence.length++;
-            float[] rowLogits = java.util.Arrays.copyOfRange(logits, row * vocabulary, (row + 1) * vocabulary);
+            float[] rowLogits = Arrays.copyOfRange(logits, row * vocabulary, (row + 1) * vocabulary);
             if (sequence.cancelled() || !sequence.accept(rowLogits, tokenizer)) {
                 ended.add(row);
             }
@@ -180,6 +250,12 @@ public final class BatchDecoder implements AutoCloseable {
         }
     }
 
+    /** Every active sequence fails; the batch starts afresh. */
+    private void fail(RuntimeException error) {
+        active.forEach(sequence -> sequence.fail(error));
+        reset();
+    }
+
     private void reset() {
         active.clear();
         padding.clear();
@@ -187,7 +263,7 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     private static NDArray ids(NDManager manager, int[] ids) {
-        return manager.create(java.util.Arrays.stream(ids).asLongStream().toArray(), new Shape(1, ids.length));
+        return manager.create(Arrays.stream(ids).asLongStream().toArray(), new Shape(1, ids.length));
     }
 
     @Override

@@ -6,20 +6,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Continuous batching for one model: a thread collects waiting requests (up to a batch size,
- * waiting at most a short time for company when idle), prefills newcomers, and advances every
- * active sequence one token per decoder step. A request joins at the next step and leaves as
- * soon as it ends. Past the bounded waiting queue, requests are refused.
+ * Continuous batching for one model, in two stages on two threads so that reading newcomers
+ * overlaps decoding. The prefill thread takes waiting requests as places in the batch free up
+ * (waiting at most a short time for company when nothing is decoding), encodes their images in
+ * one batch and reads their prompts; the decode thread joins them at its next step and advances
+ * every active sequence one token per step. A request leaves as soon as it ends. Past the bounded
+ * waiting queue, requests are refused.
  */
 public final class GenerationScheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GenerationScheduler.class);
+    private static final long IDLE_POLL_MILLIS = 200;
 
     /** The waiting queue is full. */
     public static final class QueueFullException extends RuntimeException {
@@ -30,75 +35,122 @@ public final class GenerationScheduler implements AutoCloseable {
 
     private final BatchDecoder decoder;
     private final NDManager manager;
-    private final int maxBatchSize;
+    private final int prefillBatchSize;
     private final long maxWaitNanos;
     private final BlockingQueue<Sequence> waiting;
+    /** Places in the batch: taken when a request is prefilled, given back when it leaves. */
+    private final Semaphore places;
+    private final BlockingQueue<BatchDecoder.Prefilled> prefilled = new LinkedBlockingQueue<>();
     private final int capacity;
     private final IntConsumer onStep;
-    private final Thread thread;
-    private volatile int running;
+    private final List<Thread> threads;
+    private volatile int decoding;
     private volatile boolean closed;
 
     /**
+     * @param maxBatchSize most sequences decoded together
+     * @param prefillBatchSize most newcomers read together (larger groups wait longer for their first token)
      * @param onStep hears the batch size of every decoder step
      */
-    public GenerationScheduler(Generator generator, String name, int maxBatchSize, Duration maxWait, int queueCapacity,
-            IntConsumer onStep) {
+    public GenerationScheduler(Generator generator, String name, int maxBatchSize, int prefillBatchSize,
+            Duration maxWait, int queueCapacity, IntConsumer onStep) {
         this.manager = NDManager.newBaseManager();
         this.decoder = new BatchDecoder(generator.model(), generator.tokenizer(), manager);
-        this.maxBatchSize = maxBatchSize;
+        this.places = new Semaphore(maxBatchSize);
+        this.prefillBatchSize = prefillBatchSize;
         this.maxWaitNanos = maxWait.toNanos();
         this.capacity = queueCapacity;
         this.waiting = new ArrayBlockingQueue<>(queueCapacity);
         this.onStep = onStep;
-        this.thread = new Thread(this::loop, "generation-" + name);
-        thread.setDaemon(true);
-        thread.start();
+        this.threads = List.of(new Thread(this::prefillLoop, "generation-prefill-" + name),
+                new Thread(this::decodeLoop, "generation-decode-" + name));
+        threads.forEach(thread -> {
+            thread.setDaemon(true);
+            thread.start();
+        });
     }
 
-    /** Queues a sequence; it joins the batch at the next step. */
+    /** Queues a sequence; it joins the batch as soon as there is a place. */
     public void submit(Sequence sequence) {
         if (closed || !waiting.offer(sequence)) {
             throw new QueueFullException(capacity);
         }
     }
 
+    /** Requests holding a place in the batch: being decoded, or read and about to join. */
     public int running() {
-        return running;
+        return decoding + prefilled.size();
     }
 
     public int waiting() {
         return waiting.size();
     }
 
-    private void loop() {
+    private void prefillLoop() {
         while (!closed) {
             try {
-                List<Sequence> newcomers = new ArrayList<>();
+                List<Sequence> newcomers = takeNewcomers();
+                List<BatchDecoder.Prefilled> ready = decoder.prefill(newcomers);
+                places.release(newcomers.size() - ready.size());
+                prefilled.addAll(ready);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("prefill failed", e);
+            }
+        }
+    }
+
+    /**
+     * Up to a prefill batch of waiting requests, one place in the batch each; when nothing is being
+     * decoded, waits a little for company so that the first step is shared.
+     */
+    private List<Sequence> takeNewcomers() throws InterruptedException {
+        List<Sequence> newcomers = new ArrayList<>();
+        places.acquire();
+        Sequence first = waiting.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            places.release();
+            return newcomers;
+        }
+        newcomers.add(first);
+        long until = running() == 0 ? System.nanoTime() + maxWaitNanos : 0;
+        while (newcomers.size() < prefillBatchSize && places.tryAcquire()) {
+            Sequence next = waiting.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                places.release();
+                break;
+            }
+            newcomers.add(next);
+        }
+        return newcomers;
+    }
+
+    private void decodeLoop() {
+        while (!closed) {
+            try {
+                List<BatchDecoder.Prefilled> newcomers = new ArrayList<>();
                 if (decoder.isEmpty()) {
-                    Sequence first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                    BatchDecoder.Prefilled first = prefilled.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
                     newcomers.add(first);
-                    long until = System.nanoTime() + maxWaitNanos;
-                    while (newcomers.size() < maxBatchSize) {
-                        Sequence next = waiting.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            break;
-                        }
-                        newcomers.add(next);
+                }
+                prefilled.drainTo(newcomers);
+                int holding = decoder.size() + newcomers.size();
+                try {
+                    decoder.join(newcomers);
+                    decoding = decoder.size();
+                    if (!decoder.isEmpty()) {
+                        onStep.accept(decoder.size());
+                        decoder.step();
                     }
-                } else {
-                    waiting.drainTo(newcomers, maxBatchSize - decoder.size());
+                } finally {
+                    decoding = decoder.size();
+                    places.release(holding - decoder.size());
                 }
-                admit(newcomers);
-                running = decoder.size();
-                if (!decoder.isEmpty()) {
-                    onStep.accept(decoder.size());
-                    decoder.step();
-                }
-                running = decoder.size();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -108,29 +160,22 @@ public final class GenerationScheduler implements AutoCloseable {
         }
     }
 
-    /** Sequences cancelled while they waited end here; the others join the batch. */
-    private void admit(List<Sequence> newcomers) {
-        List<Sequence> live = new ArrayList<>();
-        for (Sequence sequence : newcomers) {
-            if (sequence.cancelled()) {
-                sequence.finish(FinishReason.LENGTH);
-            } else {
-                live.add(sequence);
-            }
-        }
-        decoder.admit(live);
-    }
-
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Thread thread : threads) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         decoder.cancelAll();
+        prefilled.forEach(newcomer -> {
+            newcomer.sequence().finish(FinishReason.LENGTH);
+            newcomer.cache().close();
+        });
         waiting.forEach(sequence -> sequence.finish(FinishReason.LENGTH));
         decoder.close();
         manager.close();

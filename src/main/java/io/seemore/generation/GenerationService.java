@@ -132,7 +132,8 @@ public class GenerationService {
 
     private GenerationScheduler scheduler(ServedModel model) {
         return schedulers.computeIfAbsent(model.id(), id -> new GenerationScheduler(model.generator(), id,
-                settings.maxBatchSize(), settings.maxWait(), settings.queueCapacity(), batchSize::record));
+                settings.maxBatchSize(), settings.prefillBatchSize(), settings.maxWait(), settings.queueCapacity(),
+                batchSize::record));
     }
 
     private void record(GenerationResult result) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 
 /**
  * Keys and values of every decoder layer for the tokens seen so far, so that each new token
@@ -42,35 +43,37 @@ public final class KvCache implements AutoCloseable {
         return replace(cached, NDArrays.concat(new NDList(cached, fresh), 2));
     }
 
-    /** Number of sequences (rows) cached. */
-    public long rows() {
-        return keys[0] == null ? 0 : keys[0].getShape().get(0);
-    }
-
     /**
-     * Adds the rows of {@code other} after this cache's rows. Both are right-aligned: the shorter
-     * side is padded on the left with {@code padding} positions, which callers mask out.
+     * Adds the rows of {@code others} after this cache's rows, in one copy. All are right-aligned:
+     * a shorter cache is padded on the left with zero positions, which callers mask out.
      */
-    public void merge(KvCache other) {
+    public void merge(List<KvCache> others) {
         long length = length();
-        long otherLength = other.length();
+        long merged = others.stream().mapToLong(KvCache::length).max().orElse(0);
+        long longest = Math.max(length, merged);
         for (int layer = 0; layer < keys.length; layer++) {
-            if (keys[layer] == null) {
-                keys[layer] = adopt(other.keys[layer].duplicate());
-                values[layer] = adopt(other.values[layer].duplicate());
-                continue;
-            }
-            keys[layer] = replace(keys[layer], joinRows(keys[layer], other.keys[layer], length, otherLength));
-            values[layer] = replace(values[layer], joinRows(values[layer], other.values[layer], length, otherLength));
+            keys[layer] = joinRows(keys[layer], length, others, layer, true, longest);
+            values[layer] = joinRows(values[layer], length, others, layer, false, longest);
         }
     }
 
-    /** [mine; theirs] along the rows, the shorter one padded on the left; temporaries freed. */
-    private NDArray joinRows(NDArray mine, NDArray theirs, long length, long otherLength) {
+    /** [mine; theirs...] along the rows, each padded on the left to {@code longest}; temporaries freed. */
+    private NDArray joinRows(NDArray mine, long length, List<KvCache> others, int layer, boolean keyArrays,
+            long longest) {
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray joined = NDArrays.concat(new NDList(padLeft(mine, otherLength - length, scratch),
-                    padLeft(theirs, length - otherLength, scratch)), 0);
+            NDList rows = new NDList();
+            if (mine != null) {
+                rows.add(padLeft(mine, longest - length, scratch));
+            }
+            for (KvCache other : others) {
+                NDArray theirs = keyArrays ? other.keys[layer] : other.values[layer];
+                rows.add(padLeft(theirs, longest - other.length(), scratch));
+            }
+            NDArray joined = NDArrays.concat(rows, 0);
             joined.attach(manager);
+            if (mine != null) {
+                mine.close();
+            }
             return joined;
         }
     }
@@ -101,11 +104,6 @@ public final class KvCache implements AutoCloseable {
         NDArray zeros = scratch.zeros(new ai.djl.ndarray.types.Shape(shape.get(0), shape.get(1), positions,
                 shape.get(3)), cached.getDataType());
         return NDArrays.concat(new NDList(zeros, cached), 2);
-    }
-
-    private NDArray adopt(NDArray array) {
-        array.attach(manager);
-        return array;
     }
 
     /** Puts {@code fresh} in the place of {@code old}, owned by this cache, and frees the old array. */

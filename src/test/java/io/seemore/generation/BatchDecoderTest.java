@@ -110,7 +110,7 @@ class BatchDecoderTest {
     @Test
     void theSchedulerBatchesConcurrentRequestsRefusesPastItsQueueAndDropsCancelledOnes() throws Exception {
         List<Integer> steps = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (GenerationScheduler scheduler = new GenerationScheduler(generator, "test", 8, Duration.ofMillis(50), 8,
+        try (GenerationScheduler scheduler = new GenerationScheduler(generator, "test", 8, 4, Duration.ofMillis(50), 8,
                 steps::add)) {
             Map<Integer, GenerationResult> results = new ConcurrentHashMap<>();
             List<Sequence> sequences = requests(results);
@@ -126,7 +126,7 @@ class BatchDecoderTest {
             assertThat(steps.stream().mapToInt(Integer::intValue).max().orElse(0)).isGreaterThan(1);
         }
 
-        try (GenerationScheduler scheduler = new GenerationScheduler(generator, "small", 1, Duration.ZERO, 1, size -> {})) {
+        try (GenerationScheduler scheduler = new GenerationScheduler(generator, "small", 1, 1, Duration.ZERO, 1, size -> {})) {
             CompletableFuture<GenerationResult> cancelled = new CompletableFuture<>();
             Sequence endless = new Sequence(images.get(0), generator.tokenizer().encodePrompt(""),
                     new SamplingOptions(90, 2f, 0, 1f, 3), List.of(), 0, new SequenceListener() {
