@@ -36,13 +36,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Load on the running service: the {@code seemore} preset (random weights, end-of-text suppressed so
- * that every answer is {@code --tokens} long) served in this process, driven over HTTP by 1, 4,
- * 16 and 64 concurrent clients, and the same request in-process for comparison. Then
- * {@code --soak=N} requests at 16 clients with resident memory before and after.
+ * that every answer is {@code --tokens} long) served in this process and driven over HTTP by 1, 4,
+ * 16 and 64 concurrent clients, each request with another scene. First a warm-up at 16 clients;
+ * then single requests alternately in-process and over HTTP (same scenes), so that both see the
+ * same machine; then the client counts; then {@code --soak=N} requests at 16 clients with
+ * resident memory before and after.
  */
 public final class LoadBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int SCENES = 64;
 
     private LoadBenchmark() {}
 
@@ -50,6 +53,9 @@ public final class LoadBenchmark {
         CommandLine options = CommandLine.parse(args);
         int tokens = options.integer("tokens", 100);
         int soak = options.integer("soak", 10_000);
+        int warmup = options.integer("warmup", 500);
+        int pairs = options.integer("pairs", 50);
+        int perClient = options.integer("requests-per-client", 10);
         Engines.configure(options.integer("threads", 2));
         Path model = Files.createTempDirectory("seemore-load");
         writeModel(model.resolve("seemore-preset"));
@@ -58,30 +64,16 @@ public final class LoadBenchmark {
                 "--seemore.model.path=" + model.resolve("seemore-preset"), "--seemore.generation.max-batch-size=64",
                 "--seemore.generation.queue-capacity=4096", "--seemore.generation.request-timeout=10m")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-            URI uri = URI.create("http://localhost:" + port + "/generate");
-            byte[] image = ShapesScene.random(new SplittableRandom(1)).png();
-            Map<String, String> fields = Map.of("maxTokens", String.valueOf(tokens));
-
-            GenerationService service = context.getBean(GenerationService.class);
-            double[] inProcess = new double[20];
-            for (int i = -5; i < inProcess.length; i++) {
-                long start = System.nanoTime();
-                service.generate(new GenerationRequest(image, "", tokens, null, null, null, null)).join();
-                if (i >= 0) {
-                    inProcess[i] = (System.nanoTime() - start) / 1e6;
-                }
-            }
-            Arrays.sort(inProcess);
-            System.out.printf("in-process, 1 client: p50 %.0f ms (%.0f tokens/s)%n", inProcess[10],
-                    tokens / (inProcess[10] / 1000));
-            HttpClient http = HttpClient.newHttpClient();
+            Load load = new Load(HttpClient.newHttpClient(), URI.create("http://localhost:" + port + "/generate"),
+                    scenes(), Map.of("maxTokens", String.valueOf(tokens)));
+            load.run(16, warmup);
+            compareWithInProcess(context.getBean(GenerationService.class), load, pairs, tokens);
             for (int clients : new int[] {1, 4, 16, 64}) {
-                run(http, uri, image, fields, clients, Math.max(20, clients * 4), tokens);
+                load.run(clients, Math.max(100, clients * perClient)).print();
             }
             if (soak > 0) {
-                run(http, uri, image, fields, 16, 500, tokens);
                 long before = ServiceMemoryBenchmark.residentKilobytes();
-                run(http, uri, image, fields, 16, soak, tokens);
+                load.run(16, soak).print();
                 long after = ServiceMemoryBenchmark.residentKilobytes();
                 System.out.printf("resident memory across %d requests after warm-up: %.1f MB -> %.1f MB (%+.1f%%)%n",
                         soak, before / 1024.0, after / 1024.0, 100.0 * (after - before) / before);
@@ -89,42 +81,88 @@ public final class LoadBenchmark {
         }
     }
 
-    private static void run(HttpClient http, URI uri, byte[] image, Map<String, String> fields, int clients,
-            int requests, int tokens) throws Exception {
-        List<double[]> samples = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger generated = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            workers.add(pool.submit(() -> {
-                while (next.getAndIncrement() < requests) {
-                    long sent = System.nanoTime();
-                    HttpResponse<String> response = http.send(MultipartForm.post(uri, fields, Map.of("image", image)),
-                            HttpResponse.BodyHandlers.ofString());
-                    double latency = (System.nanoTime() - sent) / 1e6;
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException(response.statusCode() + ": " + response.body());
+    /** One request at a time, alternately in-process and over HTTP, with the same scenes. */
+    private static void compareWithInProcess(GenerationService service, Load load, int pairs, int tokens)
+            throws Exception {
+        double[] inProcess = new double[pairs];
+        double[] http = new double[pairs];
+        for (int i = 0; i < pairs; i++) {
+            byte[] scene = load.scenes[i % SCENES];
+            long start = System.nanoTime();
+            service.generate(new GenerationRequest(scene, "", tokens, null, null, null, null)).join();
+            inProcess[i] = (System.nanoTime() - start) / 1e6;
+            http[i] = load.send(scene)[0];
+        }
+        Arrays.sort(inProcess);
+        Arrays.sort(http);
+        double inProcessMedian = percentile(inProcess, 50);
+        double httpMedian = percentile(http, 50);
+        System.out.printf("1 client, %d requests each way, alternating: in-process p50 %.1f ms (%.0f tokens/s), "
+                        + "HTTP p50 %.1f ms (%.0f tokens/s): HTTP %+.1f%%%n", pairs, inProcessMedian,
+                tokens / (inProcessMedian / 1000), httpMedian, tokens / (httpMedian / 1000),
+                100 * (httpMedian - inProcessMedian) / inProcessMedian);
+    }
+
+    private static byte[][] scenes() {
+        SplittableRandom random = new SplittableRandom(1);
+        byte[][] scenes = new byte[SCENES][];
+        for (int i = 0; i < SCENES; i++) {
+            scenes[i] = ShapesScene.random(random).png();
+        }
+        return scenes;
+    }
+
+    /** Closed-loop HTTP clients: each sends its next request as soon as the last one is answered. */
+    private record Load(HttpClient http, URI uri, byte[][] scenes, Map<String, String> fields) {
+
+        /** Latency and time to first token (as the service timed it) of one request, in ms. */
+        double[] send(byte[] scene) throws Exception {
+            long sent = System.nanoTime();
+            HttpResponse<String> response = http.send(MultipartForm.post(uri, fields, Map.of("image", scene)),
+                    HttpResponse.BodyHandlers.ofString());
+            double latency = (System.nanoTime() - sent) / 1e6;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(response.statusCode() + ": " + response.body());
+            }
+            JsonNode body = JSON.readTree(response.body());
+            return new double[] {latency, body.get("timings").get("timeToFirstTokenMs").asDouble(),
+                    body.get("completionTokens").asInt()};
+        }
+
+        Result run(int clients, int requests) throws Exception {
+            List<double[]> samples = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            long start = System.nanoTime();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                workers.add(pool.submit(() -> {
+                    for (int request = next.getAndIncrement(); request < requests; request = next.getAndIncrement()) {
+                        samples.add(send(scenes[request % SCENES]));
                     }
-                    JsonNode body = JSON.readTree(response.body());
-                    generated.addAndGet(body.get("completionTokens").asInt());
-                    samples.add(new double[] {latency, body.get("timings").get("timeToFirstTokenMs").asDouble()});
-                }
-                return null;
-            }));
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            pool.shutdown();
+            return new Result(clients, requests, seconds, samples);
         }
-        for (Future<?> worker : workers) {
-            worker.get();
+    }
+
+    private record Result(int clients, int requests, double seconds, List<double[]> samples) {
+
+        void print() {
+            double[] latencies = samples.stream().mapToDouble(s -> s[0]).sorted().toArray();
+            double[] firsts = samples.stream().mapToDouble(s -> s[1]).sorted().toArray();
+            double generated = samples.stream().mapToDouble(s -> s[2]).sum();
+            System.out.printf("HTTP, %2d clients, %5d requests: %7.0f tokens/s, %6.2f requests/s, latency p50 %.0f ms "
+                            + "p99 %.0f ms, time to first token p50 %.0f ms p99 %.0f ms%n",
+                    clients, requests, generated / seconds, requests / seconds, percentile(latencies, 50),
+                    percentile(latencies, 99), percentile(firsts, 50), percentile(firsts, 99));
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        double[] latencies = samples.stream().mapToDouble(s -> s[0]).sorted().toArray();
-        double[] firsts = samples.stream().mapToDouble(s -> s[1]).sorted().toArray();
-        System.out.printf("HTTP, %2d clients, %5d requests: %7.0f tokens/s, %6.2f requests/s, latency p50 %.0f ms "
-                        + "p99 %.0f ms, time to first token p50 %.0f ms p99 %.0f ms%n",
-                clients, requests, generated.get() / seconds, requests / seconds, percentile(latencies, 50),
-                percentile(latencies, 99), percentile(firsts, 50), percentile(firsts, 99));
     }
 
     private static double percentile(double[] sorted, int percent) {

@@ -154,6 +154,32 @@ class CompatibleApisTest {
     }
 
     @Test
+    void aStreamingClientThatGoesAwayIsCancelled() throws Exception {
+        // Greedy captions of the shipped model end with "stop"; only a cancelled request ends with "length".
+        double cancelledBefore = finished("length");
+        HttpRequest request = io.seemore.benchmark.MultipartForm.post(URI.create("http://localhost:" + port + "/generate"),
+                Map.of("stream", "true", "maxTokens", "90"), Map.of("image", scene));
+        HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (var events = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body()))) {
+            assertThat(events.readLine()).isEqualTo("event:token");
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (finished("length") == cancelledBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(finished("length")).isEqualTo(cancelledBefore + 1);
+    }
+
+    /** Requests finished for {@code reason} so far, from the service's own metrics. */
+    private double finished(String reason) throws Exception {
+        String prefix = "seemore_generation_requests_finished_total{application=\"seemore\",finish_reason=\""
+                + reason + "\"}";
+        return http.get("/actuator/prometheus").body().lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()).trim())).sum();
+    }
+
+    @Test
     void aFullWaitingQueueAnswers503WithRetryAfter() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
