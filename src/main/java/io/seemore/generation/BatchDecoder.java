@@ -19,8 +19,9 @@ import java.util.List;
  * image and prompt read into its own cache, {@link #prefill}), then joins the batch
  * ({@link #join}) and leaves as soon as it ends.
  *
- * <p>The cache is right-aligned: row i holds its {@code length_i} positions at the end, after
- * {@code pad_i} masked positions, so that every step appends one column for all rows. Each
+ * <p>The cache is right-aligned: row i holds its positions at the end, after masked padding, so
+ * that every step writes one column for all rows; a sequence that ends gives its row to the last
+ * one. Each
  * sequence keeps its own positions, sampler and seed, so it gets the text it would get alone.
  * One thread drives the batch ({@link #join}, {@link #step}); one other thread may prefill.
  */
@@ -36,7 +37,6 @@ public final class BatchDecoder implements AutoCloseable {
     private final ParameterStore prefillParameters;
     private final KvCache cache;
     private final List<Sequence> active = new ArrayList<>();
-    private final List<Long> padding = new ArrayList<>();
 
     public BatchDecoder(VisionLanguageModel model, CharTokenizer tokenizer, NDManager parent) {
         this.model = model;
@@ -128,7 +128,6 @@ public final class BatchDecoder implements AutoCloseable {
             sequence.budget(budget(model.config(), sequence.prompt.length));
             NDArray logits = model.prefill(prefillParameters, imageTokens,
                     ids(imageTokens.getManager(), sequence.prompt), own);
-            sequence.length = own.length();
             if (sequence.accept(logits.toFloatArray(), tokenizer)) {
                 return new Prefilled(sequence, own);
             }
@@ -157,14 +156,8 @@ public final class BatchDecoder implements AutoCloseable {
             return;
         }
         try {
-            long before = cache.length();
-            cache.merge(live.stream().map(Prefilled::cache).toList());
-            long after = cache.length();
-            padding.replaceAll(pad -> pad + after - before);
-            for (Prefilled newcomer : live) {
-                padding.add(after - newcomer.cache().length());
-                active.add(newcomer.sequence());
-            }
+            cache.add(live.stream().map(Prefilled::cache).toList());
+            live.forEach(newcomer -> active.add(newcomer.sequence()));
         } catch (RuntimeException e) {
             live.forEach(newcomer -> newcomer.sequence().fail(e));
             fail(e);
@@ -179,17 +172,19 @@ public final class BatchDecoder implements AutoCloseable {
             return;
         }
         int rows = active.size();
+        cache.makeRoom(1);
         long keys = cache.length() + 1;
         long[] tokens = new long[rows];
         long[] positions = new long[rows];
         float[] mask = new float[Math.toIntExact(rows * keys)];
-        boolean padded = padding.stream().anyMatch(pad -> pad > 0);
+        boolean padded = false;
         for (int row = 0; row < rows; row++) {
-            Sequence sequence = active.get(row);
-            tokens[row] = sequence.lastToken();
-            positions[row] = sequence.length;
-            for (int key = 0; key < padding.get(row); key++) {
+            tokens[row] = active.get(row).lastToken();
+            long start = cache.start(row);
+            positions[row] = cache.length() - start;
+            for (int key = 0; key < start; key++) {
                 mask[(int) (row * keys + key)] = MASKED;
+                padded = true;
             }
         }
         float[] logits;
@@ -205,7 +200,6 @@ public final class BatchDecoder implements AutoCloseable {
         List<Integer> ended = new ArrayList<>();
         for (int row = 0; row < rows; row++) {
             Sequence sequence = active.get(row);
-            sequence.length++;
             float[] rowLogits = Arrays.copyOfRange(logits, row * vocabulary, (row + 1) * vocabulary);
             if (sequence.cancelled() || !sequence.accept(rowLogits, tokenizer)) {
                 ended.add(row);
@@ -224,29 +218,20 @@ public final class BatchDecoder implements AutoCloseable {
         if (ended.isEmpty()) {
             return;
         }
+        // From the last: a removed row's slot takes the batch's last row, which has not ended.
         for (int i = ended.size() - 1; i >= 0; i--) {
             int row = ended.get(i);
             if (active.get(row).cancelled()) {
                 active.get(row).finish(FinishReason.LENGTH);
             }
-            active.remove(row);
-            padding.remove(row);
+            Sequence last = active.remove(active.size() - 1);
+            if (row < active.size()) {
+                active.set(row, last);
+            }
+            cache.removeRow(row);
         }
         if (active.isEmpty()) {
             reset();
-            return;
-        }
-        long[] keep = new long[active.size()];
-        for (int row = 0, kept = 0; row < active.size() + ended.size(); row++) {
-            if (!ended.contains(row)) {
-                keep[kept++] = row;
-            }
-        }
-        cache.keepRows(keep);
-        long unused = padding.stream().mapToLong(Long::longValue).min().orElse(0);
-        if (unused > 0) {
-            cache.trimLeft(unused);
-            padding.replaceAll(pad -> pad - unused);
         }
     }
 
@@ -258,7 +243,6 @@ public final class BatchDecoder implements AutoCloseable {
 
     private void reset() {
         active.clear();
-        padding.clear();
         cache.clear();
     }
 

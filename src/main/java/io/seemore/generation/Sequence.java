@@ -23,8 +23,6 @@ public final class Sequence {
     private int[] tokens = new int[0];
     private final StringBuilder text = new StringBuilder();
     private long firstTokenNanos;
-    /** Positions in the cache: image tokens, prompt, and generated tokens fed back so far. */
-    long length;
 
     /**
      * @param stops strings that end generation when the text reaches them (they are left out)

@@ -57,10 +57,7 @@ public final class SelfAttention extends AbstractBlock {
             keys = cached.get(0);
             values = cached.get(1);
         }
-        NDArray keysTransposed = keys.transpose(0, 1, 3, 2);
-        // Cached keys belong to the cache; their transpose must die with this call, not with the cache.
-        keysTransposed.attach(x.getManager());
-        NDArray scores = queries.matMul(keysTransposed);
+        NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2));
         if (mask != null) {
             scores = scores.add(mask);
         }

@@ -116,7 +116,7 @@ public final class VisionLanguageModel extends AbstractBlock {
     }
 
     public KvCache newCache(NDManager manager) {
-        return new KvCache(manager, config.textLayers());
+        return new KvCache(manager, config.textLayers(), config.maxSequenceLength());
     }
 
     /** Inputs: images [B, 3, H, W] and tokens [B, T]; output: logits [B, T, vocabulary]. */
