@@ -80,14 +80,7 @@ public final class BatchDecoder implements AutoCloseable {
      * are finished here; the others come back to be {@linkplain #join joined}.
      */
     public List<Prefilled> prefill(List<Sequence> sequences) {
-        List<Sequence> live = new ArrayList<>();
-        for (Sequence sequence : sequences) {
-            if (sequence.cancelled()) {
-                sequence.finish(FinishReason.LENGTH);
-            } else {
-                live.add(sequence);
-            }
-        }
+        List<Sequence> live = sequences.stream().filter(sequence -> !endedByCancel(sequence)).toList();
         List<Prefilled> prefilled = new ArrayList<>();
         if (live.isEmpty()) {
             return prefilled;
@@ -139,19 +132,12 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     /**
-     * Adds prefilled sequences to the batch (their caches are merged into the batch's in one copy
-     * and freed); ones cancelled meanwhile end here.
+     * Adds prefilled sequences to the batch (their caches are copied into the batch's rows and
+     * freed); ones cancelled meanwhile end here.
      */
     public void join(List<Prefilled> newcomers) {
-        List<Prefilled> live = new ArrayList<>();
-        for (Prefilled newcomer : newcomers) {
-            if (newcomer.sequence().cancelled()) {
-                newcomer.sequence().finish(FinishReason.LENGTH);
-                newcomer.cache().close();
-            } else {
-                live.add(newcomer);
-            }
-        }
+        List<Prefilled> live = newcomers.stream().filter(newcomer -> !endedByCancel(newcomer.sequence())).toList();
+        newcomers.stream().filter(newcomer -> !live.contains(newcomer)).forEach(newcomer -> newcomer.cache().close());
         if (live.isEmpty()) {
             return;
         }
@@ -221,9 +207,7 @@ public final class BatchDecoder implements AutoCloseable {
         // From the last: a removed row's slot takes the batch's last row, which has not ended.
         for (int i = ended.size() - 1; i >= 0; i--) {
             int row = ended.get(i);
-            if (active.get(row).cancelled()) {
-                active.get(row).finish(FinishReason.LENGTH);
-            }
+            endedByCancel(active.get(row));
             Sequence last = active.remove(active.size() - 1);
             if (row < active.size()) {
                 active.set(row, last);
@@ -233,6 +217,15 @@ public final class BatchDecoder implements AutoCloseable {
         if (active.isEmpty()) {
             reset();
         }
+    }
+
+    /** A cancelled sequence ends (with finish reason length); returns whether it did. */
+    private static boolean endedByCancel(Sequence sequence) {
+        if (sequence.cancelled()) {
+            sequence.finish(FinishReason.LENGTH);
+            return true;
+        }
+        return false;
     }
 
     /** Every active sequence fails; the batch starts afresh. */
