@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns any image into what the vision encoder reads: RGB, resized to the model's square size,
@@ -22,7 +23,8 @@ public final class ImagePreprocessor {
     public static BufferedImage decode(byte[] bytes) throws InvalidImageException {
         BufferedImage image;
         try {
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
+            // In memory: ImageIO's default stream caches every upload in a temporary file. (It closes the stream.)
+            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
         } catch (IOException | RuntimeException e) {
             throw new InvalidImageException("the image is corrupt or in an unsupported colour model ("
                     + e.getMessage() + ")", e);
