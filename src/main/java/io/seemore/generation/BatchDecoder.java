@@ -158,7 +158,6 @@ public final class BatchDecoder implements AutoCloseable {
             return;
         }
         int rows = active.size();
-        cache.makeRoom(1);
         long keys = cache.length() + 1;
         long[] tokens = new long[rows];
         long[] positions = new long[rows];
@@ -166,9 +165,9 @@ public final class BatchDecoder implements AutoCloseable {
         boolean padded = false;
         for (int row = 0; row < rows; row++) {
             tokens[row] = active.get(row).lastToken();
-            long start = cache.start(row);
-            positions[row] = cache.length() - start;
-            for (int key = 0; key < start; key++) {
+            long padding = cache.padding(row);
+            positions[row] = cache.length() - padding;
+            for (int key = 0; key < padding; key++) {
                 mask[(int) (row * keys + key)] = MASKED;
                 padded = true;
             }

@@ -14,37 +14,42 @@ import java.util.List;
  * Keys and values of every decoder layer for the positions seen so far, so that each new token
  * costs one position of attention instead of a full recompute. Holds one row per sequence.
  *
- * <p>Each layer's keys and values live in buffers of {@code [row slots, heads, capacity, head
+ * <p>Each layer's keys and values live in buffers of {@code [row slots, heads, columns, head
  * width]} that are written in place: a step writes one column, where concatenating would copy and
  * allocate the whole cache at every step (slow while the allocator warms up, and slower still
- * with another thread busy). Rows are right-aligned: every row ends at column {@link #length()},
- * so a step writes the same column for all rows; row i starts at {@link #start(int)} and the
- * columns before it are padding that attention must mask. The buffers start as zeros and stay
- * finite, so masked columns weigh exactly nothing. They belong to the manager given here, not to
- * the step that writes them.
+ * with another thread busy). Rows are right-aligned: every row ends at the same column, so a step
+ * writes one column for all rows. Attention reads the columns from the longest row's start
+ * ({@link #length()} of them); a shorter row's first {@link #padding(int)} columns are not its own
+ * and must be masked. The buffers have room for twice the longest sequence, so the rows move back
+ * to the first column only once in that many steps. They start as zeros and stay finite, so
+ * masked columns weigh exactly nothing. They belong to the manager given here, not to the step
+ * that writes them.
  */
 public final class KvCache implements AutoCloseable {
 
     private final NDManager manager;
-    private final long capacity;
+    private final long maxLength;
+    private final long columns;
     private final NDArray[] keys;
     private final NDArray[] values;
+    /** The first column of each row; every row ends at {@link #end}. */
     private long[] starts = new long[0];
     private long end;
 
     /**
-     * @param capacity most positions a row can hold (the model's longest sequence)
+     * @param maxLength most positions a row can hold (the model's longest sequence)
      */
-    public KvCache(NDManager parent, int layers, long capacity) {
+    public KvCache(NDManager parent, int layers, long maxLength) {
         this.manager = parent.newSubManager();
-        this.capacity = capacity;
+        this.maxLength = maxLength;
+        this.columns = 2 * maxLength;
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
     }
 
-    /** Columns in use: every row ends here, and attention reads the columns before it. */
+    /** Positions of the longest row: the key positions attention reads. */
     public long length() {
-        return end;
+        return end - first();
     }
 
     /** Number of sequences (rows) cached. */
@@ -52,15 +57,19 @@ public final class KvCache implements AutoCloseable {
         return starts.length;
     }
 
-    /** The first column of a row; the columns before it are padding. */
-    public long start(int row) {
-        return starts[row];
+    /** Leading positions of a row's {@link #length()} that are not its own (shorter than the longest). */
+    public long padding(int row) {
+        return starts[row] - first();
+    }
+
+    private long first() {
+        return Arrays.stream(starts).min().orElse(end);
     }
 
     /**
      * Writes one layer's [B, H, T, D] keys and values after every row (an empty cache takes B rows);
      * returns views [B, H, length + T, D] of everything cached for that layer, owned by the new
-     * keys' manager (the caller's step). The length grows once the last layer is written.
+     * keys' manager (the caller's step). The rows grow once the last layer is written.
      */
     NDList append(int layer, NDArray newKeys, NDArray newValues) {
         Shape shape = newKeys.getShape();
@@ -68,12 +77,17 @@ public final class KvCache implements AutoCloseable {
         if (starts.length == 0) {
             reserve(Math.toIntExact(shape.get(0)), newKeys);
             starts = new long[Math.toIntExact(shape.get(0))];
+            end = 0;
         } else if (shape.get(0) != starts.length) {
             throw new IllegalArgumentException(shape.get(0) + " rows given to a cache of " + starts.length);
         }
-        if (end + added > capacity) {
-            throw new IllegalArgumentException("sequence of " + (end + added) + " positions is longer than the model's "
-                    + capacity);
+        if (length() + added > maxLength) {
+            throw new IllegalArgumentException("sequence of " + (length() + added)
+                    + " positions is longer than the model's " + maxLength);
+        }
+        if (layer == 0 && end + added > columns) {
+            // Every layer moves before any is written, and lengths and paddings stay as they were.
+            shift(-first());
         }
         write(keys[layer], newKeys);
         write(values[layer], newValues);
@@ -92,25 +106,15 @@ public final class KvCache implements AutoCloseable {
                 new long[] {shape.get(0), shape.get(1), end + shape.get(2), shape.get(3)}, new long[] {1, 1, 1, 1});
     }
 
-    private NDArray view(NDArray buffer, long columns) {
+    private NDArray view(NDArray buffer, long until) {
         try (NDArray rows = JniUtils.slice((PtNDArray) buffer, 0, 0, starts.length, 1)) {
-            return JniUtils.slice((PtNDArray) rows, 2, 0, columns, 1);
+            return JniUtils.slice((PtNDArray) rows, 2, first(), until, 1);
         }
     }
 
     /**
-     * Makes sure {@code columns} more fit after {@link #length()}, dropping padding that no row
-     * needs if it must (which moves {@link #start(int)} and the length).
-     */
-    public void makeRoom(long columns) {
-        if (end + columns > capacity) {
-            shift(-Arrays.stream(starts).min().orElse(0));
-        }
-    }
-
-    /**
-     * Appends the rows of {@code others} (their columns copied, right-aligned with this cache's;
-     * the others are left as they are).
+     * Appends the rows of {@code others} (their positions copied, right-aligned with this cache's
+     * rows; the others are left as they are).
      */
     public void add(List<KvCache> others) {
         for (KvCache other : others) {
@@ -124,35 +128,34 @@ public final class KvCache implements AutoCloseable {
         if (added == 0) {
             return;
         }
+        long length = other.length();
         if (first == 0) {
-            end = other.end;
-        } else if (other.end > end) {
-            shift(other.end - end);
+            end = length;
+        } else if (end < length) {
+            shift(length - end);
         }
         reserve(first + added, other.keys[0]);
-        long offset = end - other.end;
-        NDIndex from = new NDIndex(":{}, :, :{}, :", added, other.end);
-        NDIndex to = new NDIndex("{}:{}, :, {}:{}, :", first, first + added, offset, end);
+        NDIndex from = new NDIndex(":{}, :, {}:{}, :", added, other.first(), other.end);
+        NDIndex to = new NDIndex("{}:{}, :, {}:{}, :", first, first + added, end - length, end);
         for (int layer = 0; layer < keys.length; layer++) {
             copy(other.keys[layer], from, keys[layer], to);
             copy(other.values[layer], from, values[layer], to);
         }
         starts = Arrays.copyOf(starts, first + added);
         for (int row = 0; row < added; row++) {
-            starts[first + row] = offset + other.starts[row];
+            starts[first + row] = end - length + other.padding(row);
         }
     }
 
     /**
      * Drops a row: the last row moves into its slot (so rows stay contiguous), as
-     * {@code rows.set(row, rows.remove(last))} would for a list. Padding no row needs any more is
-     * dropped once it is at least half of the columns.
+     * {@code rows.set(row, rows.remove(last))} would for a list.
      */
     public void removeRow(int row) {
         int last = starts.length - 1;
         if (row != last) {
-            NDIndex from = new NDIndex("{}:{}, :, :{}, :", last, last + 1, end);
-            NDIndex to = new NDIndex("{}:{}, :, :{}, :", row, row + 1, end);
+            NDIndex from = new NDIndex("{}:{}, :, {}:{}, :", last, last + 1, starts[last], end);
+            NDIndex to = new NDIndex("{}:{}, :, {}:{}, :", row, row + 1, starts[last], end);
             for (int layer = 0; layer < keys.length; layer++) {
                 copy(keys[layer], from, keys[layer], to);
                 copy(values[layer], from, values[layer], to);
@@ -160,39 +163,28 @@ public final class KvCache implements AutoCloseable {
             starts[row] = starts[last];
         }
         starts = Arrays.copyOf(starts, last);
-        if (starts.length == 0) {
-            end = 0;
-            return;
-        }
-        long unused = Arrays.stream(starts).min().orElse(0);
-        if (2 * unused >= end) {
-            shift(-unused);
-        }
     }
 
-    /** Moves every row's columns right (positive) or left (negative) by {@code columns}. */
-    private void shift(long columns) {
-        if (columns == 0) {
-            return;
-        }
-        long kept = end - Math.max(0, -columns);
-        NDIndex from = new NDIndex(":{}, :, {}:{}, :", starts.length, end - kept, end);
-        NDIndex to = new NDIndex(":{}, :, {}:{}, :", starts.length, end - kept + columns, end + columns);
+    /** Moves the columns in use right (positive) or left (negative) by {@code by}. */
+    private void shift(long by) {
+        long first = first();
+        NDIndex from = new NDIndex(":{}, :, {}:{}, :", starts.length, first, end);
+        NDIndex to = new NDIndex(":{}, :, {}:{}, :", starts.length, first + by, end + by);
         for (int layer = 0; layer < keys.length; layer++) {
-            keys[layer] = moved(keys[layer], from, to);
-            values[layer] = moved(values[layer], from, to);
+            move(keys[layer], from, to);
+            move(values[layer], from, to);
         }
         for (int row = 0; row < starts.length; row++) {
-            starts[row] = Math.max(0, starts[row] + columns);
+            starts[row] += by;
         }
-        end += columns;
+        end += by;
     }
 
-    private NDArray moved(NDArray buffer, NDIndex from, NDIndex to) {
-        NDArray fresh = zeros(buffer, buffer.getShape().get(0));
-        copy(buffer, from, fresh, to);
-        buffer.close();
-        return fresh;
+    /** buffer[to] = buffer[from] through a copy, as the two may overlap. */
+    private static void move(NDArray buffer, NDIndex from, NDIndex to) {
+        try (NDArray view = buffer.get(from); NDArray moved = view.duplicate()) {
+            buffer.set(to, moved);
+        }
     }
 
     /** Makes room for {@code rows} rows shaped like {@code like} [B, H, T, D], keeping the rows held. */
@@ -210,18 +202,13 @@ public final class KvCache implements AutoCloseable {
     }
 
     private NDArray grown(NDArray buffer, long slots, NDArray like, NDIndex held) {
-        NDArray fresh = zeros(like, slots);
+        Shape shape = like.getShape();
+        NDArray fresh = manager.zeros(new Shape(slots, shape.get(1), columns, shape.get(3)), like.getDataType());
         if (buffer != null) {
             copy(buffer, held, fresh, held);
             buffer.close();
         }
         return fresh;
-    }
-
-    /** A zero buffer of {@code slots} rows at full capacity for arrays like {@code like} [B, H, T, D]. */
-    private NDArray zeros(NDArray like, long slots) {
-        Shape shape = like.getShape();
-        return manager.zeros(new Shape(slots, shape.get(1), capacity, shape.get(3)), like.getDataType());
     }
 
     /** target[to] = source[from], the temporary view freed at once. */
