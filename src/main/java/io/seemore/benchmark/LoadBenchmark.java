@@ -5,6 +5,7 @@ import io.seemore.SeemoreApplication;
 import io.seemore.datasets.ShapesDataset;
 import io.seemore.datasets.ShapesScene;
 import io.seemore.generation.GenerationRequest;
+import io.seemore.generation.GenerationResult;
 import io.seemore.generation.GenerationService;
 import io.seemore.model.Checkpoint;
 import io.seemore.model.Engines;
@@ -39,8 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * that every answer is {@code --tokens} long) served in this process and driven over HTTP by 1, 4,
  * 16 and 64 concurrent clients, each request with another scene. First a warm-up at 16 clients;
  * then single requests alternately in-process and over HTTP (same scenes), so that both see the
- * same machine; then the client counts; then {@code --soak=N} requests at 16 clients with
- * resident memory before and after.
+ * same machine; then each client count over HTTP and in-process; then {@code --soak=N} requests
+ * at 16 clients over HTTP with resident memory before and after.
  */
 public final class LoadBenchmark {
 
@@ -64,16 +65,20 @@ public final class LoadBenchmark {
                 "--seemore.model.path=" + model.resolve("seemore-preset"), "--seemore.generation.max-batch-size=64",
                 "--seemore.generation.queue-capacity=4096", "--seemore.generation.request-timeout=10m")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-            Load load = new Load(HttpClient.newHttpClient(), URI.create("http://localhost:" + port + "/generate"),
-                    scenes(), Map.of("maxTokens", String.valueOf(tokens)));
-            load.run(16, warmup);
-            compareWithInProcess(context.getBean(GenerationService.class), load, pairs, tokens);
+            Client http = new OverHttp(HttpClient.newHttpClient(), URI.create("http://localhost:" + port + "/generate"),
+                    Map.of("maxTokens", String.valueOf(tokens)));
+            Client inProcess = new InProcess(context.getBean(GenerationService.class), tokens);
+            byte[][] scenes = scenes();
+            run(http, scenes, 16, warmup);
+            compare(inProcess, http, scenes, pairs, tokens);
             for (int clients : new int[] {1, 4, 16, 64}) {
-                load.run(clients, Math.max(100, clients * perClient)).print();
+                for (Client client : List.of(http, inProcess)) {
+                    run(client, scenes, clients, Math.max(100, clients * perClient)).print();
+                }
             }
             if (soak > 0) {
                 long before = ServiceMemoryBenchmark.residentKilobytes();
-                load.run(16, soak).print();
+                run(http, scenes, 16, soak).print();
                 long after = ServiceMemoryBenchmark.residentKilobytes();
                 System.out.printf("resident memory across %d requests after warm-up: %.1f MB -> %.1f MB (%+.1f%%)%n",
                         soak, before / 1024.0, after / 1024.0, 100.0 * (after - before) / before);
@@ -82,21 +87,18 @@ public final class LoadBenchmark {
     }
 
     /** One request at a time, alternately in-process and over HTTP, with the same scenes. */
-    private static void compareWithInProcess(GenerationService service, Load load, int pairs, int tokens)
+    private static void compare(Client inProcess, Client http, byte[][] scenes, int pairs, int tokens)
             throws Exception {
-        double[] inProcess = new double[pairs];
-        double[] http = new double[pairs];
+        double[] inProcessMillis = new double[pairs];
+        double[] httpMillis = new double[pairs];
         for (int i = 0; i < pairs; i++) {
-            byte[] scene = load.scenes[i % SCENES];
-            long start = System.nanoTime();
-            service.generate(new GenerationRequest(scene, "", tokens, null, null, null, null)).join();
-            inProcess[i] = (System.nanoTime() - start) / 1e6;
-            http[i] = load.send(scene)[0];
+            inProcessMillis[i] = inProcess.send(scenes[i % SCENES])[0];
+            httpMillis[i] = http.send(scenes[i % SCENES])[0];
         }
-        Arrays.sort(inProcess);
-        Arrays.sort(http);
-        double inProcessMedian = percentile(inProcess, 50);
-        double httpMedian = percentile(http, 50);
+        Arrays.sort(inProcessMillis);
+        Arrays.sort(httpMillis);
+        double inProcessMedian = percentile(inProcessMillis, 50);
+        double httpMedian = percentile(httpMillis, 50);
         System.out.printf("1 client, %d requests each way, alternating: in-process p50 %.1f ms (%.0f tokens/s), "
                         + "HTTP p50 %.1f ms (%.0f tokens/s): HTTP %+.1f%%%n", pairs, inProcessMedian,
                 tokens / (inProcessMedian / 1000), httpMedian, tokens / (httpMedian / 1000),
@@ -112,11 +114,16 @@ public final class LoadBenchmark {
         return scenes;
     }
 
-    /** Closed-loop HTTP clients: each sends its next request as soon as the last one is answered. */
-    private record Load(HttpClient http, URI uri, byte[][] scenes, Map<String, String> fields) {
+    /** Sends one request; returns its latency and time to first token in ms, and the tokens generated. */
+    private interface Client {
+        double[] send(byte[] scene) throws Exception;
+    }
 
-        /** Latency and time to first token (as the service timed it) of one request, in ms. */
-        double[] send(byte[] scene) throws Exception {
+    /** As users call the service. */
+    private record OverHttp(HttpClient http, URI uri, Map<String, String> fields) implements Client {
+
+        @Override
+        public double[] send(byte[] scene) throws Exception {
             long sent = System.nanoTime();
             HttpResponse<String> response = http.send(MultipartForm.post(uri, fields, Map.of("image", scene)),
                     HttpResponse.BodyHandlers.ofString());
@@ -129,38 +136,62 @@ public final class LoadBenchmark {
                     body.get("completionTokens").asInt()};
         }
 
-        Result run(int clients, int requests) throws Exception {
-            List<double[]> samples = Collections.synchronizedList(new ArrayList<>());
-            AtomicInteger next = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            long start = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                workers.add(pool.submit(() -> {
-                    for (int request = next.getAndIncrement(); request < requests; request = next.getAndIncrement()) {
-                        samples.add(send(scenes[request % SCENES]));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            pool.shutdown();
-            return new Result(clients, requests, seconds, samples);
+        @Override
+        public String toString() {
+            return "HTTP";
         }
     }
 
-    private record Result(int clients, int requests, double seconds, List<double[]> samples) {
+    /** The same generation without HTTP: the service's Java API, image decoding included. */
+    private record InProcess(GenerationService service, int tokens) implements Client {
+
+        @Override
+        public double[] send(byte[] scene) {
+            long sent = System.nanoTime();
+            GenerationResult result = service.generate(new GenerationRequest(scene, "", tokens, null, null, null, null))
+                    .join().result();
+            return new double[] {(System.nanoTime() - sent) / 1e6, result.timeToFirstTokenNanos() / 1e6,
+                    result.completionTokens()};
+        }
+
+        @Override
+        public String toString() {
+            return "in-process";
+        }
+    }
+
+    /** Closed-loop clients: each sends its next request as soon as the last one is answered. */
+    private static Result run(Client client, byte[][] scenes, int clients, int requests) throws Exception {
+        List<double[]> samples = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            workers.add(pool.submit(() -> {
+                for (int request = next.getAndIncrement(); request < requests; request = next.getAndIncrement()) {
+                    samples.add(client.send(scenes[request % SCENES]));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        return new Result(client.toString(), clients, requests, seconds, samples);
+    }
+
+    private record Result(String client, int clients, int requests, double seconds, List<double[]> samples) {
 
         void print() {
             double[] latencies = samples.stream().mapToDouble(s -> s[0]).sorted().toArray();
             double[] firsts = samples.stream().mapToDouble(s -> s[1]).sorted().toArray();
             double generated = samples.stream().mapToDouble(s -> s[2]).sum();
-            System.out.printf("HTTP, %2d clients, %5d requests: %7.0f tokens/s, %6.2f requests/s, latency p50 %.0f ms "
+            System.out.printf("%-10s %2d clients, %5d requests: %7.0f tokens/s, %6.2f requests/s, latency p50 %.0f ms "
                             + "p99 %.0f ms, time to first token p50 %.0f ms p99 %.0f ms%n",
-                    clients, requests, generated / seconds, requests / seconds, percentile(latencies, 50),
+                    client, clients, requests, generated / seconds, requests / seconds, percentile(latencies, 50),
                     percentile(latencies, 99), percentile(firsts, 50), percentile(firsts, 99));
         }
     }
