@@ -90,8 +90,15 @@ public final class GenerationScheduler implements AutoCloseable {
         while (!closed) {
             try {
                 List<Sequence> newcomers = takeNewcomers();
-                List<BatchDecoder.Prefilled> ready = decoder.prefill(newcomers);
-                places.release(newcomers.size() - ready.size());
+                List<BatchDecoder.Prefilled> ready = List.of();
+                try {
+                    ready = decoder.prefill(newcomers);
+                } catch (RuntimeException e) {
+                    newcomers.forEach(sequence -> sequence.fail(e));
+                    throw e;
+                } finally {
+                    places.release(newcomers.size() - ready.size());
+                }
                 prefilled.addAll(ready);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
