@@ -21,7 +21,7 @@ import java.util.List;
  * writes one column for all rows. Attention reads the columns from the longest row's start
  * ({@link #length()} of them); a shorter row's first {@link #padding(int)} columns are not its own
  * and must be masked. The buffers have room for twice the longest sequence, so the rows move back
- * to the first column only once in that many steps. They start as zeros and stay finite, so
+ * to the first column at most once every longest-sequence steps. They start as zeros and stay finite, so
  * masked columns weigh exactly nothing. They belong to the manager given here, not to the step
  * that writes them.
  */
