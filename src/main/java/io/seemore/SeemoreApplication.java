@@ -10,7 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class SeemoreApplication {
 
     public static void main(String[] args) {
-        Engines.configure(0);
+        // One intra-op thread per calling thread: generation runs two (prefill and decode), and with
+        // libtorch's default of one per core they fight over the cores (2.5x slower, see README).
+        Engines.configure(1);
         SpringApplication.run(SeemoreApplication.class, args);
     }
 }

@@ -57,7 +57,7 @@ public final class LoadBenchmark {
         int warmup = options.integer("warmup", 500);
         int pairs = options.integer("pairs", 50);
         int perClient = options.integer("requests-per-client", 10);
-        Engines.configure(options.integer("threads", 2));
+        Engines.configure(options.integer("threads", 1));
         Path model = Files.createTempDirectory("seemore-load");
         writeModel(model.resolve("seemore-preset"));
         try (ConfigurableApplicationContext context = SpringApplication.run(SeemoreApplication.class,

@@ -30,7 +30,7 @@ public final class ServiceMemoryBenchmark {
         CommandLine options = CommandLine.parse(args);
         int calls = options.integer("calls", 2000);
         int warmup = options.integer("warmup", 200);
-        Engines.configure(0);
+        Engines.configure(1);
         try (ConfigurableApplicationContext context = SpringApplication.run(SeemoreApplication.class,
                 "--server.port=0", "--logging.level.root=WARN")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
