@@ -21,8 +21,8 @@ import java.util.List;
  *
  * <p>The cache is right-aligned: row i holds its positions at the end, after masked padding, so
  * that every step writes one column for all rows; a sequence that ends gives its row to the last
- * one. Each
- * sequence keeps its own positions, sampler and seed, so it gets the text it would get alone.
+ * one. Each sequence keeps its own positions, sampler and seed, so it gets the text it would get
+ * alone.
  * One thread drives the batch ({@link #join}, {@link #step}); one other thread may prefill.
  */
 public final class BatchDecoder implements AutoCloseable {

@@ -19,6 +19,8 @@ public final class Sequence {
     private final long deadlineNanos;
     private final long start = System.nanoTime();
     private volatile boolean cancelled;
+    /** Finished or failed; touched only by the decoding threads. */
+    private boolean ended;
     private int budget;
     private int[] tokens = new int[0];
     private final StringBuilder text = new StringBuilder();
@@ -82,14 +84,25 @@ public final class Sequence {
         return tokens[tokens.length - 1];
     }
 
+    /**
+     * Ends the sequence, once: a client that goes away as its answer completes cancels a sequence
+     * that has already ended. Returns false (the sequence does not go on).
+     */
     boolean finish(FinishReason reason) {
-        listener.onFinish(new GenerationResult(text.toString(), tokens.clone(), prompt.length + imageTokens,
-                reason, firstTokenNanos == 0 ? System.nanoTime() - start : firstTokenNanos, System.nanoTime() - start));
+        if (!ended) {
+            ended = true;
+            listener.onFinish(new GenerationResult(text.toString(), tokens.clone(), prompt.length + imageTokens,
+                    reason, firstTokenNanos == 0 ? System.nanoTime() - start : firstTokenNanos,
+                    System.nanoTime() - start));
+        }
         return false;
     }
 
     void fail(RuntimeException error) {
-        listener.onError(error);
+        if (!ended) {
+            ended = true;
+            listener.onError(error);
+        }
     }
 
     /** Set by the decoder: image tokens the model reads before the prompt. */

@@ -168,6 +168,29 @@ class BatchDecoderTest {
     }
 
     @Test
+    void aSequenceCancelledAsItEndsIsAnsweredOnce() {
+        // A streaming client's connection closes when its answer is sent, and that cancels the sequence.
+        List<GenerationResult> results = new ArrayList<>();
+        Sequence[] self = new Sequence[1];
+        self[0] = new Sequence(images.get(0), generator.tokenizer().encodePrompt(""), SamplingOptions.greedy(90),
+                List.of(), 0, new SequenceListener() {
+                    @Override
+                    public void onFinish(GenerationResult result) {
+                        results.add(result);
+                        self[0].cancel();
+                    }
+                });
+        try (BatchDecoder decoder = new BatchDecoder(generator.model(), generator.tokenizer(), manager)) {
+            decoder.admit(List.of(self[0]));
+            while (!decoder.isEmpty()) {
+                decoder.step();
+            }
+        }
+        assertThat(results).hasSize(1);
+        assertThat(results.get(0).finishReason()).isEqualTo(FinishReason.STOP);
+    }
+
+    @Test
     void aRequestPastItsTimeLimitEndsWithLength() {
         List<GenerationResult> results = new ArrayList<>();
         try (BatchDecoder decoder = new BatchDecoder(generator.model(), generator.tokenizer(), manager)) {
