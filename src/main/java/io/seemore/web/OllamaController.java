@@ -106,9 +106,8 @@ public class OllamaController {
         }
         JsonNode options = body.path("options");
         return new GenerationRequest(image, body.path("prompt").asString(""),
-                OpenAiController.integer(options, "num_predict"), OpenAiController.decimal(options, "temperature"),
-                OpenAiController.integer(options, "top_k"), OpenAiController.decimal(options, "top_p"),
-                options.hasNonNull("seed") ? options.get("seed").asLong() : null,
-                OpenAiController.stops(options.path("stop")));
+                JsonFields.integer(options, "num_predict"), JsonFields.decimal(options, "temperature"),
+                JsonFields.integer(options, "top_k"), JsonFields.decimal(options, "top_p"), JsonFields.seed(options),
+                JsonFields.stops(options.path("stop")));
     }
 }

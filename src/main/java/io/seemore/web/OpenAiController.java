@@ -6,7 +6,6 @@ import io.seemore.generation.InvalidRequestException;
 import io.seemore.registry.ModelRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,8 +167,8 @@ public class OpenAiController {
             throw new InvalidRequestException("image_url", "the user message needs an image_url part");
         }
         return new GenerationRequest(image, text.toString(),
-                integer(body, "max_tokens"), decimal(body, "temperature"), null, decimal(body, "top_p"),
-                body.hasNonNull("seed") ? body.get("seed").asLong() : null, stops(body.path("stop")));
+                JsonFields.integer(body, "max_tokens"), JsonFields.decimal(body, "temperature"), null,
+                JsonFields.decimal(body, "top_p"), JsonFields.seed(body), JsonFields.stops(body.path("stop")));
     }
 
     private static byte[] dataUrl(String url) {
@@ -186,37 +185,5 @@ public class OpenAiController {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("image_url", "image_url holds invalid base64");
         }
-    }
-
-    static List<String> stops(JsonNode stop) {
-        List<String> stops = new ArrayList<>();
-        if (stop.isString()) {
-            stops.add(stop.asString());
-        } else if (stop.isArray()) {
-            stop.forEach(s -> stops.add(s.asString()));
-        }
-        return stops;
-    }
-
-    static Integer integer(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber()) {
-            throw new InvalidRequestException(field, field + " must be an integer");
-        }
-        return value.asInt();
-    }
-
-    static Float decimal(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw new InvalidRequestException(field, field + " must be a number");
-        }
-        return value.floatValue();
     }
 }
