@@ -2,6 +2,7 @@ package io.seemore.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seemore.TemporaryHome;
 import io.seemore.web.TestHttp;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,11 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.testcontainers.Testcontainers;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -29,15 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @org.testcontainers.junit.jupiter.Testcontainers(disabledWithoutDocker = true)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class PrometheusContainerTest {
-
-    @TempDir
-    static Path home;
-
-    @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) {
-        registry.add("seemore.home", () -> home.toString());
-    }
+class PrometheusContainerTest extends TemporaryHome {
 
     @LocalServerPort
     int port;

@@ -3,13 +3,13 @@ package io.seemore.web;
 import static io.seemore.web.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seemore.TemporaryHome;
 import io.seemore.datasets.Example;
 import io.seemore.datasets.ShapesDataset;
 import io.seemore.datasets.ShapesScene;
 import io.seemore.datasets.VlmDataset;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -17,27 +17,16 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The training job service over real HTTP, in a data directory of its own. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"seemore.training.queue-capacity=1", "seemore.training.concurrent-jobs=1"})
-class TrainingJobsEndpointTest {
+class TrainingJobsEndpointTest extends TemporaryHome {
 
     private static final Duration WAIT = Duration.ofSeconds(180);
-
-    @TempDir
-    static Path home;
-
-    @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) {
-        registry.add("seemore.home", () -> home.toString());
-    }
 
     @LocalServerPort
     int port;
