@@ -136,8 +136,14 @@ public final class BatchDecoder implements AutoCloseable {
      * freed); ones cancelled meanwhile end here.
      */
     public void join(List<Prefilled> newcomers) {
-        List<Prefilled> live = newcomers.stream().filter(newcomer -> !endedByCancel(newcomer.sequence())).toList();
-        newcomers.stream().filter(newcomer -> !live.contains(newcomer)).forEach(newcomer -> newcomer.cache().close());
+        List<Prefilled> live = new ArrayList<>();
+        for (Prefilled newcomer : newcomers) {
+            if (endedByCancel(newcomer.sequence())) {
+                newcomer.cache().close();
+            } else {
+                live.add(newcomer);
+            }
+        }
         if (live.isEmpty()) {
             return;
         }

@@ -91,7 +91,8 @@ public final class KvCache implements AutoCloseable {
         }
         write(keys[layer], newKeys);
         write(values[layer], newValues);
-        NDList views = new NDList(view(keys[layer], end + added), view(values[layer], end + added));
+        long first = first();
+        NDList views = new NDList(view(keys[layer], first, end + added), view(values[layer], first, end + added));
         views.attach(newKeys.getManager());
         if (layer == keys.length - 1) {
             end += added;
@@ -106,9 +107,9 @@ public final class KvCache implements AutoCloseable {
                 new long[] {shape.get(0), shape.get(1), end + shape.get(2), shape.get(3)}, new long[] {1, 1, 1, 1});
     }
 
-    private NDArray view(NDArray buffer, long until) {
+    private NDArray view(NDArray buffer, long from, long until) {
         try (NDArray rows = JniUtils.slice((PtNDArray) buffer, 0, 0, starts.length, 1)) {
-            return JniUtils.slice((PtNDArray) rows, 2, first(), until, 1);
+            return JniUtils.slice((PtNDArray) rows, 2, from, until, 1);
         }
     }
 
