@@ -40,12 +40,10 @@ public class OllamaController {
         }
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(0L);
         GenerationService.Handle handle = generation.start(request, new GenerationService.AnswerListener() {
-            private String model = "";
-
             @Override
             public void onText(String text) {
                 Map<String, Object> chunk = new LinkedHashMap<>();
-                chunk.put("model", body.path("model").asString(model));
+                chunk.put("model", body.path("model").asString(""));
                 chunk.put("created_at", Instant.now().toString());
                 chunk.put("response", text);
                 chunk.put("done", false);
