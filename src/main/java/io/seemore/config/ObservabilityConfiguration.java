@@ -28,7 +28,7 @@ public class ObservabilityConfiguration {
     @Bean
     InfoContributor activeModel(ModelRegistry registry) {
         return builder -> builder.withDetail("model", registry.active()
-                .<Object>map(model -> Map.of("id", model.id(), "parameters", model.generator().model().parameterCount()))
+                .<Object>map(model -> Map.of("id", model.id(), "parameters", model.parameterCount()))
                 .orElse(Map.of("id", "none")));
     }
 

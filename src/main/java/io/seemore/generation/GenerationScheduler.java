@@ -168,7 +168,10 @@ public final class GenerationScheduler implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         for (Thread thread : threads) {
             thread.interrupt();

@@ -47,7 +47,7 @@ public class GenerationService {
     private final ModelRegistry registry;
     private final SeemoreProperties.Generation settings;
     private final MeterRegistry meters;
-    private final Map<String, GenerationScheduler> schedulers = new ConcurrentHashMap<>();
+    private final Map<ServedModel, GenerationScheduler> schedulers = new ConcurrentHashMap<>();
     private final Timer latency;
     private final Timer timeToFirstToken;
     private final Timer timePerOutputToken;
@@ -99,16 +99,30 @@ public class GenerationService {
 
     /**
      * Starts decoding; {@code listener} hears each token and the end, on the decoding thread (it
-     * must not block for long). Invalid requests are refused here, before anything is queued.
+     * must not block for long). Invalid requests are refused here, before anything is queued. The
+     * request holds the served model until it ends, so that activating another version cannot free
+     * it midway.
      */
     public Handle start(GenerationRequest request, AnswerListener listener) {
-        ServedModel model = registry.active().orElseThrow(ModelUnavailableException::new);
+        ServedModel model = registry.hold().orElseThrow(ModelUnavailableException::new);
+        try {
+            Sequence sequence = sequence(request, model, listener);
+            scheduler(model).submit(sequence);
+            return new Handle(model.id(), sequence);
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+    }
+
+    /** The request as a sequence that lets go of the model when it ends. */
+    private Sequence sequence(GenerationRequest request, ServedModel model, AnswerListener listener) {
         Generator generator = model.generator();
         SamplingOptions options = samplingOptions(request, generator);
         int[] prompt = promptIds(request.prompt(), generator);
         float[] image = image(request.image(), generator.model().config().imageSize());
         List<String> stop = request.stop() == null ? List.of() : request.stop();
-        Sequence sequence = new Sequence(image, prompt, options, stop, settings.requestTimeout().toNanos(),
+        return new Sequence(image, prompt, options, stop, settings.requestTimeout().toNanos(),
                 new SequenceListener() {
                     @Override
                     public void onToken(int token, String text) {
@@ -117,23 +131,34 @@ public class GenerationService {
 
                     @Override
                     public void onFinish(GenerationResult result) {
-                        record(result);
-                        listener.onAnswer(new Answer(model.id(), result));
+                        try {
+                            record(result);
+                            listener.onAnswer(new Answer(model.id(), result));
+                        } finally {
+                            model.release();
+                        }
                     }
 
                     @Override
                     public void onError(RuntimeException error) {
-                        listener.onError(error);
+                        try {
+                            listener.onError(error);
+                        } finally {
+                            model.release();
+                        }
                     }
                 });
-        scheduler(model).submit(sequence);
-        return new Handle(model.id(), sequence);
     }
 
+    /** The model's scheduler, made at its first request and closed when the model is freed. */
     private GenerationScheduler scheduler(ServedModel model) {
-        return schedulers.computeIfAbsent(model.id(), id -> new GenerationScheduler(model.generator(), id,
-                settings.maxBatchSize(), settings.prefillBatchSize(), settings.maxWait(), settings.queueCapacity(),
-                batchSize::record));
+        return schedulers.computeIfAbsent(model, served -> {
+            GenerationScheduler scheduler = new GenerationScheduler(served.generator(), served.id(),
+                    settings.maxBatchSize(), settings.prefillBatchSize(), settings.maxWait(), settings.queueCapacity(),
+                    batchSize::record);
+            served.beforeFree(() -> schedulers.remove(served).close());
+            return scheduler;
+        });
     }
 
     private void record(GenerationResult result) {

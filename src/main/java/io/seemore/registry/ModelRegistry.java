@@ -2,11 +2,8 @@ package io.seemore.registry;
 
 import ai.djl.ndarray.NDManager;
 import io.seemore.config.SeemoreProperties;
-import io.seemore.generation.Generator;
 import io.seemore.model.Checkpoint;
-import io.seemore.model.VisionLanguageModel;
 import io.seemore.store.DataDirectory;
-import io.seemore.tokenizer.CharTokenizer;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +15,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -29,8 +28,8 @@ import org.springframework.util.FileSystemUtils;
 /**
  * The model versions: the one shipped in the application, those trained here (under
  * {@code models/<id>/} of the data directory) and the one served. Activating a version swaps the
- * served model at once; requests already running keep the model they started with, since loaded
- * versions stay in memory until shutdown.
+ * served model at once; requests already running keep the model they started with, which is
+ * freed when the last of them ends.
  */
 @Service
 public class ModelRegistry {
@@ -46,8 +45,12 @@ public class ModelRegistry {
     private final DataDirectory data;
     private final SeemoreProperties.Model settings;
     private final NDManager manager = NDManager.newBaseManager();
-    private final Map<String, ServedModel> loaded = new ConcurrentHashMap<>();
     private final AtomicReference<ServedModel> active = new AtomicReference<>();
+    private final ExecutorService freeing = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "model-freeing");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ModelVersion shipped;
 
     public ModelRegistry(SeemoreProperties properties, DataDirectory data) {
@@ -56,8 +59,7 @@ public class ModelRegistry {
         this.shipped = shippedVersion();
         try {
             active.set(load(initialChoice()));
-            log.info("serving model {} ({} parameters)", active.get().id(),
-                    active.get().generator().model().parameterCount());
+            log.info("serving model {} ({} parameters)", active.get().id(), active.get().parameterCount());
         } catch (RuntimeException e) {
             log.error("no model could be loaded; /generate answers 503 until one is activated", e);
         }
@@ -89,9 +91,23 @@ public class ModelRegistry {
         return shipped.id();
     }
 
-    /** The served model, if one is loaded. */
+    /** The served model, if one is loaded, to read its id and size (see {@link #hold()} to use it). */
     public Optional<ServedModel> active() {
         return Optional.ofNullable(active.get());
+    }
+
+    /**
+     * The served model, held until the caller {@linkplain ServedModel#release() releases} it: it
+     * stays loaded meanwhile even if another version is activated.
+     */
+    public Optional<ServedModel> hold() {
+        for (ServedModel model = active.get(); model != null; model = active.get()) {
+            if (model.tryHold()) {
+                return Optional.of(model);
+            }
+            // Replaced and freed between the read and the hold: the next read sees its successor.
+        }
+        return Optional.empty();
     }
 
     /** Every version, the built-in one first, then the trained ones, newest first. */
@@ -122,10 +138,19 @@ public class ModelRegistry {
         return data.readJson(file, ModelVersion.class);
     }
 
-    /** Serves the given version from now on, and after a restart too. */
-    public ModelVersion activate(String id) {
+    /**
+     * Serves the given version from now on, and after a restart too. The version replaced is freed
+     * once the requests it is answering end.
+     */
+    public synchronized ModelVersion activate(String id) {
         ModelVersion version = version(id);
-        active.set(load(id));
+        ServedModel current = active.get();
+        if (current == null || !current.id().equals(id)) {
+            ServedModel replaced = active.getAndSet(load(id));
+            if (replaced != null) {
+                replaced.release();
+            }
+        }
         if (!"path".equals(version.source())) {
             data.writeJson(data.models().resolve(ACTIVE_FILE), new ActiveChoice(id));
         }
@@ -166,12 +191,7 @@ public class ModelRegistry {
     }
 
     private ServedModel load(String id) {
-        return loaded.computeIfAbsent(id, key -> {
-            Checkpoint.Loaded checkpoint = loadCheckpoint(key, manager);
-            VisionLanguageModel network = checkpoint.network();
-            return new ServedModel(key, new Generator(network, CharTokenizer.fromVocabulary(checkpoint.vocabulary())),
-                    checkpoint);
-        });
+        return new ServedModel(id, loadCheckpoint(id, manager), freeing);
     }
 
     private Path versionDirectory(String id) {
@@ -182,8 +202,13 @@ public class ModelRegistry {
     }
 
     @PreDestroy
-    void close() {
-        loaded.values().forEach(ServedModel::close);
+    void close() throws InterruptedException {
+        ServedModel last = active.getAndSet(null);
+        if (last != null) {
+            last.release();
+        }
+        freeing.shutdown();
+        freeing.awaitTermination(10, TimeUnit.SECONDS);
         manager.close();
     }
 }
