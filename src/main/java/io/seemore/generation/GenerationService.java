@@ -125,7 +125,7 @@ public class GenerationService {
         return new Sequence(image, prompt, options, stop, settings.requestTimeout().toNanos(),
                 new SequenceListener() {
                     @Override
-                    public void onToken(int token, String text) {
+                    public void onText(String text) {
                         listener.onText(text);
                     }
 

@@ -54,7 +54,7 @@ public final class Generator {
         try (BatchDecoder decoder = new BatchDecoder(model, tokenizer, manager)) {
             decoder.admit(new Sequence(image, promptIds, options, List.of(), 0, new SequenceListener() {
                 @Override
-                public void onToken(int token, String text) {
+                public void onToken(int token) {
                     onToken.accept(token);
                 }
 

@@ -24,6 +24,8 @@ public final class Sequence {
     private int budget;
     private int[] tokens = new int[0];
     private final StringBuilder text = new StringBuilder();
+    /** Characters of {@link #text} already passed to {@link SequenceListener#onText}. */
+    private int shown;
     private long firstTokenNanos;
 
     /**
@@ -73,11 +75,33 @@ public final class Sequence {
                 return finish(FinishReason.STOP);
             }
         }
-        listener.onToken(next, piece);
+        listener.onToken(next);
+        show(text.length() - mayBeginStop());
         if (tokens.length >= budget || System.nanoTime() > deadlineNanos) {
             return finish(FinishReason.LENGTH);
         }
         return true;
+    }
+
+    /** Length of the longest end of the text that is the beginning of a stop string. */
+    private int mayBeginStop() {
+        int longest = 0;
+        for (String stop : stops) {
+            for (int length = Math.min(stop.length() - 1, text.length()); length > longest; length--) {
+                if (text.indexOf(stop.substring(0, length), text.length() - length) >= 0) {
+                    longest = length;
+                    break;
+                }
+            }
+        }
+        return longest;
+    }
+
+    private void show(int until) {
+        if (until > shown) {
+            listener.onText(text.substring(shown, until));
+            shown = until;
+        }
     }
 
     int lastToken() {
@@ -91,6 +115,7 @@ public final class Sequence {
     boolean finish(FinishReason reason) {
         if (!ended) {
             ended = true;
+            show(text.length());
             listener.onFinish(new GenerationResult(text.toString(), tokens.clone(), prompt.length + imageTokens,
                     reason, firstTokenNanos == 0 ? System.nanoTime() - start : firstTokenNanos,
                     System.nanoTime() - start));

@@ -42,6 +42,11 @@ class BatchDecoderTest {
 
     /** Different images, prompts, budgets and sampling settings, so the rows differ in every way. */
     private static List<Sequence> requests(Map<Integer, GenerationResult> results) {
+        return requests(results, new ConcurrentHashMap<>());
+    }
+
+    /** The same, with the text each one streams. */
+    private static List<Sequence> requests(Map<Integer, GenerationResult> results, Map<Integer, StringBuilder> shown) {
         List<Sequence> sequences = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             SamplingOptions options = i % 3 == 0 ? SamplingOptions.greedy(60 + i)
@@ -50,6 +55,11 @@ class BatchDecoderTest {
             int index = i;
             sequences.add(new Sequence(images.get(i), generator.tokenizer().encodePrompt(prompt), options,
                     i == 4 ? List.of(" and") : List.of(), 0, new SequenceListener() {
+                        @Override
+                        public void onText(String text) {
+                            shown.computeIfAbsent(index, key -> new StringBuilder()).append(text);
+                        }
+
                         @Override
                         public void onFinish(GenerationResult result) {
                             results.put(index, result);
@@ -78,9 +88,12 @@ class BatchDecoderTest {
         assertThat(expected).hasSize(6);
         assertThat(expected.get(0).text()).isEqualTo(TinyModels.sixScenes().train().examples().get(0).answer());
         assertThat(expected.get(4).text()).doesNotContain(" and");
+        assertThat(generator.tokenizer().decode(expected.get(4).tokens())).as("the stop string was generated")
+                .endsWith(" and");
 
         Map<Integer, GenerationResult> batched = new ConcurrentHashMap<>();
-        List<Sequence> sequences = requests(batched);
+        Map<Integer, StringBuilder> shown = new ConcurrentHashMap<>();
+        List<Sequence> sequences = requests(batched, shown);
         List<Integer> batchSizes = new ArrayList<>();
         try (BatchDecoder decoder = new BatchDecoder(generator.model(), generator.tokenizer(), manager)) {
             decoder.admit(sequences.get(0));
@@ -104,6 +117,8 @@ class BatchDecoderTest {
             assertThat(batched.get(i).text()).as("sequence %d", i).isEqualTo(expected.get(i).text());
             assertThat(batched.get(i).tokens()).isEqualTo(expected.get(i).tokens());
             assertThat(batched.get(i).finishReason()).isEqualTo(expected.get(i).finishReason());
+            // Streamed as it came, without the beginning of the stop string.
+            assertThat(shown.getOrDefault(i, new StringBuilder()).toString()).isEqualTo(batched.get(i).text());
         }
     }
 
@@ -131,7 +146,7 @@ class BatchDecoderTest {
             Sequence endless = new Sequence(images.get(0), generator.tokenizer().encodePrompt(""),
                     new SamplingOptions(90, 2f, 0, 1f, 3), List.of(), 0, new SequenceListener() {
                         @Override
-                        public void onToken(int token, String text) {
+                        public void onToken(int token) {
                             sleep();
                         }
 

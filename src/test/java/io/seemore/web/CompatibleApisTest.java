@@ -147,6 +147,18 @@ class CompatibleApisTest {
         assertThat(answer.get("response").asString()).isEqualTo(text.toString()).isNotEmpty();
         assertThat(answer.get("done").asBoolean()).isTrue();
 
+        // A stop string from the middle of the answer: the stream never shows its beginning.
+        String caption = answer.get("response").asString();
+        String stop = caption.substring(caption.length() / 2, caption.length() / 2 + 3);
+        Map<String, Object> stopped = new java.util.HashMap<>(request);
+        stopped.put("options", Map.of("num_predict", 60, "stop", List.of(stop)));
+        List<JsonNode> stoppedChunks = lines(http.postJson("/api/generate", stopped)).stream()
+                .map(TestHttp.JSON::readTree).toList();
+        StringBuilder shown = new StringBuilder();
+        stoppedChunks.subList(0, stoppedChunks.size() - 1).forEach(c -> shown.append(c.get("response").asString()));
+        assertThat(shown.toString()).isEqualTo(caption.substring(0, caption.indexOf(stop)));
+        assertThat(stoppedChunks.get(stoppedChunks.size() - 1).get("done_reason").asString()).isEqualTo("stop");
+
         JsonNode error = json(http.postJson("/api/generate", Map.of("prompt", "hi")), 400);
         assertThat(error.get("error").asString()).contains("images");
         assertThat(json(http.postJson("/api/generate", Map.of("images", List.of("%%%"), "prompt", "")), 400)
