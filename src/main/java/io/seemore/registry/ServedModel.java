@@ -6,13 +6,14 @@ import io.seemore.tokenizer.CharTokenizer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model loaded for serving: its id (what clients see as {@code model}) and its generator. Its
  * holders are counted: the registry while it is the active version, and every request from start
- * to answer. When the last one lets go it is freed, what serves it first, so a replaced version
- * lives exactly as long as the requests it is still answering.
+ * to answer. When the last one lets go, what serves it stops and then its parameters are freed,
+ * so a replaced version lives exactly as long as the requests it is still answering.
  */
 public final class ServedModel {
 
@@ -64,10 +65,17 @@ public final class ServedModel {
             throw new IllegalStateException("model " + id + " released more often than held");
         }
         if (left == 0) {
-            freeing.execute(() -> {
-                beforeFree.forEach(Runnable::run);
-                checkpoint.close();
-            });
+            try {
+                freeing.execute(() -> {
+                    try {
+                        beforeFree.forEach(Runnable::run);
+                    } finally {
+                        checkpoint.close();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // The registry is shutting down, and frees every model's memory itself.
+            }
         }
     }
 
