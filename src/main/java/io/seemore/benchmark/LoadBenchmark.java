@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * 16 and 64 concurrent clients, each request with another scene. First a warm-up at 16 clients;
  * then single requests alternately in-process and over HTTP (same scenes), so that both see the
  * same machine; then each client count over HTTP and in-process; then {@code --soak=N} requests
- * at 16 clients over HTTP with resident memory before and after.
+ * at 16 clients over HTTP with resident memory before and after (before: once a tenth as many at
+ * the same load have settled what the 64-client level left behind).
  */
 public final class LoadBenchmark {
 
@@ -77,6 +78,7 @@ public final class LoadBenchmark {
                 }
             }
             if (soak > 0) {
+                run(http, scenes, 16, soak / 10);
                 long before = ServiceMemoryBenchmark.residentKilobytes();
                 run(http, scenes, 16, soak).print();
                 long after = ServiceMemoryBenchmark.residentKilobytes();
