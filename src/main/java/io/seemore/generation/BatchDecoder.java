@@ -164,7 +164,8 @@ public final class BatchDecoder implements AutoCloseable {
             return;
         }
         int rows = active.size();
-        long keys = cache.length() + 1;
+        long cached = cache.length();
+        long keys = cached + 1;
         long[] tokens = new long[rows];
         long[] positions = new long[rows];
         float[] mask = new float[Math.toIntExact(rows * keys)];
@@ -172,7 +173,7 @@ public final class BatchDecoder implements AutoCloseable {
         for (int row = 0; row < rows; row++) {
             tokens[row] = active.get(row).lastToken();
             long padding = cache.padding(row);
-            positions[row] = cache.length() - padding;
+            positions[row] = cached - padding;
             for (int key = 0; key < padding; key++) {
                 mask[(int) (row * keys + key)] = MASKED;
                 padded = true;

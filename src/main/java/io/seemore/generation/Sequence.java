@@ -70,8 +70,11 @@ public final class Sequence {
         String piece = tokenizer.decode(next);
         text.append(piece);
         for (String stop : stops) {
-            if (!stop.isEmpty() && text.indexOf(stop, Math.max(0, text.length() - stop.length() - piece.length())) >= 0) {
-                text.setLength(text.indexOf(stop));
+            // Only the end can hold it: an earlier occurrence would have stopped an earlier token.
+            int at = stop.isEmpty() ? -1
+                    : text.indexOf(stop, Math.max(0, text.length() - stop.length() - piece.length()));
+            if (at >= 0) {
+                text.setLength(at);
                 return finish(FinishReason.STOP);
             }
         }
