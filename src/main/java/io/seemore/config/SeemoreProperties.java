@@ -1,8 +1,11 @@
 package io.seemore.config;
 
+import io.seemore.datasets.ImageLimits;
 import java.nio.file.Path;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings under {@code seemore.}.
@@ -11,13 +14,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param model which model is served
  * @param generation limits of generation requests
  * @param training the training job service
+ * @param limits what one request may ask of the service
+ * @param security API keys and cross-origin access
  */
 @ConfigurationProperties("seemore")
 public record SeemoreProperties(
         @DefaultValue("./data") Path home,
         @DefaultValue Model model,
         @DefaultValue Generation generation,
-        @DefaultValue Training training) {
+        @DefaultValue Training training,
+        @DefaultValue Limits limits,
+        @DefaultValue Security security) {
 
     /**
      * @param path a checkpoint directory to serve; empty serves the model shipped in the jar
@@ -47,9 +54,41 @@ public record SeemoreProperties(
      * @param concurrentJobs training runs at the same time
      * @param queueCapacity jobs that may wait; more are refused with 503
      * @param metricsRetention how long a finished job's gauges stay on /actuator/prometheus
+     * @param memoryBudget native memory one job may use (estimated from its network and batch
+     *     before it is queued; a job that would need more is refused)
      */
     public record Training(
             @DefaultValue("1") int concurrentJobs,
             @DefaultValue("8") int queueCapacity,
-            @DefaultValue("5m") java.time.Duration metricsRetention) {}
+            @DefaultValue("5m") java.time.Duration metricsRetention,
+            @DefaultValue("6GB") DataSize memoryBudget) {}
+
+    /**
+     * @param maxImagePixels most pixels of an image (read from its header before decoding)
+     * @param maxImageSide longest side of an image in pixels
+     * @param concurrentImageDecodes images decoded at the same time for generation; more wait
+     * @param maxUploadSize largest multipart upload (a dataset file or an image); keep
+     *     {@code spring.servlet.multipart} in step
+     * @param maxJsonBody largest JSON request body
+     * @param datasetQuota disk space all stored datasets together may take
+     */
+    public record Limits(
+            @DefaultValue("40000000") long maxImagePixels,
+            @DefaultValue("12000") int maxImageSide,
+            @DefaultValue("4") int concurrentImageDecodes,
+            @DefaultValue("256MB") DataSize maxUploadSize,
+            @DefaultValue("16MB") DataSize maxJsonBody,
+            @DefaultValue("4GB") DataSize datasetQuota) {
+
+        public ImageLimits images() {
+            return new ImageLimits(maxImagePixels, maxImageSide);
+        }
+    }
+
+    /**
+     * @param apiKeys keys accepted as {@code Authorization: Bearer KEY}; empty (the default) leaves
+     *     the service open, as on a developer's machine
+     * @param corsAllowedOrigins origins whose browsers may call the API; empty allows none
+     */
+    public record Security(@DefaultValue List<String> apiKeys, @DefaultValue List<String> corsAllowedOrigins) {}
 }

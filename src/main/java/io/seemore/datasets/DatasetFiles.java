@@ -3,6 +3,7 @@ package io.seemore.datasets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,36 +38,49 @@ public final class DatasetFiles {
 
     /** Reads a {@code .csv} or {@code .jsonl} file, chosen by its extension. */
     public static VlmDataset read(Path file) throws IOException, DatasetFormatException {
-        return read(file, true);
+        return read(file, ImageLimits.DEFAULT);
+    }
+
+    public static VlmDataset read(Path file, ImageLimits limits) throws IOException, DatasetFormatException {
+        return read(file, new Rows(true, limits));
     }
 
     /**
-     * Checks every row of a file without keeping its images in memory (for uploads of any size);
-     * the dataset it returns has the rows but no loadable images.
+     * Checks every row of a file as a stream, without keeping its images in memory (for uploads of
+     * any size); the dataset it returns has the rows but no loadable images.
      */
-    public static VlmDataset validate(Path file) throws IOException, DatasetFormatException {
-        return read(file, false);
+    public static VlmDataset validate(Path file, ImageLimits limits) throws IOException, DatasetFormatException {
+        return read(file, new Rows(false, limits));
     }
 
-    private static VlmDataset read(Path file, boolean keepImages) throws IOException, DatasetFormatException {
+    private static VlmDataset read(Path file, Rows rows) throws IOException, DatasetFormatException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".csv")) {
-            return readCsv(file, new Rows(keepImages));
+        try {
+            if (name.endsWith(".csv")) {
+                readCsv(file, rows);
+            } else if (name.endsWith(".jsonl")) {
+                readJsonl(file, rows);
+            } else {
+                rows.fail(0, "unknown format: the file name must end in .csv or .jsonl");
+            }
+        } catch (CharacterCodingException e) {
+            rows.fail(0, "the file is not UTF-8 text");
+        } catch (java.io.UncheckedIOException e) {
+            if (!(e.getCause() instanceof CharacterCodingException)) {
+                throw e;
+            }
+            rows.fail(0, "the file is not UTF-8 text");
         }
-        if (name.endsWith(".jsonl")) {
-            return readJsonl(file, new Rows(keepImages));
-        }
-        throw new DatasetFormatException(file.toString(), List.of(new DatasetFormatException.RowError(0,
-                "unknown format: the file name must end in .csv or .jsonl")));
+        return rows.toDataset(file);
     }
 
-    private static VlmDataset readCsv(Path file, Rows rows) throws IOException, DatasetFormatException {
+    private static void readCsv(Path file, Rows rows) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 CSVParser parser = CSVParser.parse(reader, format)) {
             if (!parser.getHeaderNames().contains(CSV_IMAGE) || !parser.getHeaderNames().contains(CSV_CAPTION)) {
-                throw new DatasetFormatException(file.toString(), List.of(new DatasetFormatException.RowError(1,
-                        "the header must name the columns " + CSV_IMAGE + " and " + CSV_CAPTION)));
+                rows.fail(1, "the header must name the columns " + CSV_IMAGE + " and " + CSV_CAPTION);
+                return;
             }
             for (CSVRecord record : parser) {
                 long line = record.getRecordNumber() + 1;
@@ -77,12 +91,14 @@ public final class DatasetFiles {
                 rows.add(line, base64(record.get(CSV_IMAGE)), "", record.get(CSV_CAPTION));
             }
         } catch (IllegalStateException | java.io.UncheckedIOException e) {
-            rows.fail(0, "not a valid CSV file: " + e.getMessage());
+            if (e.getCause() instanceof CharacterCodingException coding) {
+                throw coding;
+            }
+            rows.fail(0, "not a valid CSV file (a quoted field is not closed, or text follows a closing quote)");
         }
-        return rows.toDataset(file);
     }
 
-    private static VlmDataset readJsonl(Path file, Rows rows) throws IOException, DatasetFormatException {
+    private static void readJsonl(Path file, Rows rows) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             long line = 0;
@@ -95,7 +111,7 @@ public final class DatasetFiles {
                 try {
                     row = JSON.readTree(text);
                 } catch (JacksonException e) {
-                    rows.fail(line, "not valid JSON (" + e.getOriginalMessage() + ")");
+                    rows.fail(line, "not valid JSON");
                     continue;
                 }
                 if (!row.isObject() || !row.path("image").isString() || !row.path("answer").isString()
@@ -107,7 +123,6 @@ public final class DatasetFiles {
                         row.get("answer").asString());
             }
         }
-        return rows.toDataset(file);
     }
 
     private static byte[] jsonImage(Path directory, String image) {
@@ -141,12 +156,14 @@ public final class DatasetFiles {
     /** Rows gathered so far and the errors found. */
     private static final class Rows {
         private final boolean keepImages;
+        private final ImageLimits limits;
         private final List<ImageSource> images = new ArrayList<>();
         private final List<Example> examples = new ArrayList<>();
         private final List<DatasetFormatException.RowError> errors = new ArrayList<>();
 
-        Rows(boolean keepImages) {
+        Rows(boolean keepImages, ImageLimits limits) {
             this.keepImages = keepImages;
+            this.limits = limits;
         }
 
         void fail(long line, String message) {
@@ -163,13 +180,13 @@ public final class DatasetFiles {
                 return;
             }
             try {
-                ImagePreprocessor.decode(imageBytes);
+                ImagePreprocessor.decode(imageBytes, limits);
             } catch (InvalidImageException e) {
                 fail(line, "image: " + e.getMessage());
                 return;
             }
             examples.add(new Example(images.size(), prompt, answer));
-            images.add(keepImages ? () -> ImagePreprocessor.decode(imageBytes) : NOT_KEPT);
+            images.add(keepImages ? () -> ImagePreprocessor.decode(imageBytes, limits) : NOT_KEPT);
         }
 
         VlmDataset toDataset(Path file) throws DatasetFormatException {

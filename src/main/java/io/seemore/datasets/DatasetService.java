@@ -1,5 +1,6 @@
 package io.seemore.datasets;
 
+import io.seemore.config.SeemoreProperties;
 import io.seemore.store.DataDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,10 +35,14 @@ public class DatasetService {
 
     private final DataDirectory data;
     private final ObjectProvider<DatasetUsers> users;
+    private final ImageLimits imageLimits;
+    private final long quota;
 
-    public DatasetService(DataDirectory data, ObjectProvider<DatasetUsers> users) {
+    public DatasetService(DataDirectory data, ObjectProvider<DatasetUsers> users, SeemoreProperties properties) {
         this.data = data;
         this.users = users;
+        this.imageLimits = properties.limits().images();
+        this.quota = properties.limits().datasetQuota().toBytes();
     }
 
     /**
@@ -54,10 +59,15 @@ public class DatasetService {
         try {
             Path raw = staged.resolve("upload");
             writeTo.accept(raw);
+            // The staged upload is under datasets/ too, so it counts.
+            long used = DataDirectory.size(data.datasets());
+            if (used > quota) {
+                throw new DatasetQuotaExceededException(Files.size(raw), used - Files.size(raw), quota);
+            }
             String format = format(fileName, raw);
             Path file = staged.resolve("data." + format);
             Files.move(raw, file);
-            DatasetSplits splits = Datasets.split(DatasetFiles.validate(file), 0);
+            DatasetSplits splits = Datasets.split(DatasetFiles.validate(file, imageLimits), 0);
             int examples = splits.train().examples().size() + splits.test().examples().size();
             int images = splits.train().images().size() + splits.test().images().size();
             DatasetManifest manifest = new DatasetManifest(id, nameOr(name, fileName), format, images, examples,
@@ -132,7 +142,7 @@ public class DatasetService {
         if (manifest.generated()) {
             return ShapesDataset.generate(trainImages(manifest.images()), testImages(manifest.images()), manifest.seed());
         }
-        return Datasets.split(DatasetFiles.read(directory(id).resolve("data." + manifest.format())), 0);
+        return Datasets.split(DatasetFiles.read(directory(id).resolve("data." + manifest.format()), imageLimits), 0);
     }
 
     /** The first rows of a dataset (prompt and answer), to show what it holds. */

@@ -29,7 +29,11 @@ public final class GenerationScheduler implements AutoCloseable {
     /** The waiting queue is full. */
     public static final class QueueFullException extends RuntimeException {
         public QueueFullException(int capacity) {
-            super("too many generation requests are waiting (" + capacity + "); try again shortly");
+            this("too many generation requests are waiting (" + capacity + "); try again shortly");
+        }
+
+        public QueueFullException(String message) {
+            super(message);
         }
     }
 
@@ -71,6 +75,13 @@ public final class GenerationScheduler implements AutoCloseable {
     }
 
     /** Queues a sequence; it joins the batch as soon as there is a place. */
+    /** Refuses at once when the queue is full: before a request's image is decoded, so that 503s stay cheap. */
+    public void checkCapacity() {
+        if (closed || waiting.remainingCapacity() == 0) {
+            throw new QueueFullException(capacity);
+        }
+    }
+
     public void submit(Sequence sequence) {
         if (closed || !waiting.offer(sequence)) {
             throw new QueueFullException(capacity);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.seemore.config.SeemoreProperties;
+import io.seemore.datasets.ImageLimits;
 import io.seemore.datasets.ImagePreprocessor;
 import io.seemore.datasets.InvalidImageException;
 import io.seemore.registry.ModelRegistry;
@@ -13,10 +14,12 @@ import io.seemore.registry.ModelUnavailableException;
 import io.seemore.registry.ServedModel;
 import io.seemore.tokenizer.UnknownCharactersException;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
@@ -44,8 +47,13 @@ public class GenerationService {
         void onError(RuntimeException error);
     }
 
+    /** Longest a request waits for its turn to decode its image before a 503. */
+    private static final Duration DECODE_WAIT = Duration.ofSeconds(10);
+
     private final ModelRegistry registry;
     private final SeemoreProperties.Generation settings;
+    private final ImageLimits imageLimits;
+    private final Semaphore decodes;
     private final MeterRegistry meters;
     private final Map<ServedModel, GenerationScheduler> schedulers = new ConcurrentHashMap<>();
     private final Timer latency;
@@ -58,6 +66,8 @@ public class GenerationService {
     public GenerationService(ModelRegistry registry, SeemoreProperties properties, MeterRegistry meters) {
         this.registry = registry;
         this.settings = properties.generation();
+        this.imageLimits = properties.limits().images();
+        this.decodes = new Semaphore(properties.limits().concurrentImageDecodes());
         this.meters = meters;
         this.latency = Timer.builder("seemore.generation.latency").publishPercentileHistogram()
                 .description("Time from request to last token").register(meters);
@@ -106,8 +116,10 @@ public class GenerationService {
     public Handle start(GenerationRequest request, AnswerListener listener) {
         ServedModel model = registry.hold().orElseThrow(ModelUnavailableException::new);
         try {
+            GenerationScheduler scheduler = scheduler(model);
+            scheduler.checkCapacity();
             Sequence sequence = sequence(request, model, listener);
-            scheduler(model).submit(sequence);
+            scheduler.submit(sequence);
             return new Handle(model.id(), sequence);
         } catch (RuntimeException e) {
             model.release();
@@ -216,14 +228,28 @@ public class GenerationService {
         return ids;
     }
 
-    private static float[] image(byte[] bytes, int size) {
+    /**
+     * The image's tensor. Decoding a photo takes tens of megabytes for a moment, so only a few are
+     * decoded at a time: memory stays bounded however many clients send photos at once.
+     */
+    private float[] image(byte[] bytes, int size) {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidRequestException("image", "image is required (PNG, JPEG, GIF or BMP)");
         }
         try {
-            return ImagePreprocessor.toTensor(ImagePreprocessor.decode(bytes), size);
+            if (!decodes.tryAcquire(DECODE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new GenerationScheduler.QueueFullException("too many images are being decoded; try again shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GenerationScheduler.QueueFullException("the service is stopping");
+        }
+        try {
+            return ImagePreprocessor.toTensor(ImagePreprocessor.decode(bytes, imageLimits), size);
         } catch (InvalidImageException e) {
             throw new InvalidRequestException("image", "image: " + e.getMessage());
+        } finally {
+            decodes.release();
         }
     }
 

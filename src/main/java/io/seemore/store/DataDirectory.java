@@ -6,14 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The data directory ({@code seemore.home}): {@code datasets/}, {@code jobs/} and {@code models/}.
- * Every file is written to a temporary name and renamed into place, so a crash never leaves a
- * half-written record.
+ * The data directory ({@code seemore.home}): {@code datasets/}, {@code jobs/}, {@code models/} and
+ * {@code staging/} (uploads being received). Every file is written to a temporary name and renamed
+ * into place, so a crash never leaves a half-written record; what a crash left half-received
+ * (staged uploads, datasets being stored) is deleted at start.
  */
 @Component
 public class DataDirectory {
@@ -24,12 +26,32 @@ public class DataDirectory {
     public DataDirectory(SeemoreProperties properties, JsonMapper json) {
         this.home = properties.home().toAbsolutePath().normalize();
         this.json = json;
-        for (Path directory : new Path[] {datasets(), jobs(), models()}) {
+        DataDirectory.deleteRecursively(staging());
+        for (Path directory : new Path[] {datasets(), jobs(), models(), staging()}) {
             try {
                 Files.createDirectories(directory);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + directory, e);
             }
+        }
+        try (Stream<Path> entries = Files.list(datasets())) {
+            entries.filter(entry -> entry.getFileName().toString().endsWith(".tmp")).forEach(DataDirectory::deleteRecursively);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + datasets(), e);
+        }
+    }
+
+    /** Where the servlet container writes multipart uploads while they arrive. */
+    public Path staging() {
+        return home.resolve("staging");
+    }
+
+    /** Bytes taken by the files under {@code directory}. */
+    public static long size(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure " + directory, e);
         }
     }
 

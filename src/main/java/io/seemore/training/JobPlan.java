@@ -26,8 +26,11 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     static final String DEFAULT_PRESET = "small";
     static final int DEFAULT_STEPS = 500;
 
-    /** Refuses a request that cannot run, naming the field; cheap, so it runs before queueing. */
-    static void check(TrainingJobRequest request, DatasetService datasets, ModelRegistry registry) {
+    /**
+     * Refuses a request that cannot run, naming the field, or that would not fit {@code memoryBudget};
+     * cheap, so it runs before queueing.
+     */
+    static void check(TrainingJobRequest request, DatasetService datasets, ModelRegistry registry, long memoryBudget) {
         if (request.datasetId() == null || request.datasetId().isBlank()) {
             throw new InvalidRequestException("datasetId", "datasetId is required");
         }
@@ -36,15 +39,16 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
         } catch (RuntimeException e) {
             throw new InvalidRequestException("datasetId", e.getMessage());
         }
+        ModelConfig config;
         if (request.baseModelId() != null) {
             try {
-                registry.version(request.baseModelId());
+                config = registry.version(request.baseModelId()).config();
             } catch (UnknownModelException e) {
                 throw new InvalidRequestException("baseModelId", e.getMessage());
             }
         } else {
             try {
-                ModelConfig.preset(preset(request), 1);
+                config = ModelConfig.preset(preset(request), 1);
             } catch (IllegalArgumentException e) {
                 throw new InvalidRequestException("preset", e.getMessage());
             }
@@ -56,7 +60,12 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
         if (request.epochs() != null && !(request.epochs() > 0)) {
             throw new InvalidRequestException("epochs", "epochs must be positive");
         }
-        options(request, 1);
+        TrainingOptions options = options(request, 1);
+        long estimate = TrainingMemory.estimate(config, options.batchSize());
+        if (estimate > memoryBudget) {
+            throw new TrainingExceptions.OverMemoryBudget(estimate, memoryBudget,
+                    TrainingMemory.largestBatch(config, memoryBudget));
+        }
     }
 
     static JobPlan prepare(TrainingJobRequest request, DatasetService datasets, ModelRegistry registry,
@@ -119,6 +128,10 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
             return EnumSet.allOf(TrainingOptions.Component.class);
         }
         for (String name : request.trainable()) {
+            if (name == null) {
+                throw new InvalidRequestException("trainable", "trainable holds null; the parts are vision_encoder, "
+                        + "projector and decoder");
+            }
             try {
                 components.add(TrainingOptions.Component.valueOf(name.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {

@@ -25,4 +25,33 @@ public final class TrainingExceptions {
             super("training job '" + id + "' is " + state + " and cannot be " + operation);
         }
     }
+
+    /** The job's estimated memory is over {@code seemore.training.memory-budget}. */
+    public static final class OverMemoryBudget extends RuntimeException {
+        private final long estimatedBytes;
+        private final long budgetBytes;
+        private final int largestBatchSize;
+
+        public OverMemoryBudget(long estimatedBytes, long budgetBytes, int largestBatchSize) {
+            super("this job would need about " + (estimatedBytes >> 20) + " MB, over the training memory budget of "
+                    + (budgetBytes >> 20) + " MB (seemore.training.memory-budget); "
+                    + (largestBatchSize > 0 ? "use a batchSize of at most " + largestBatchSize
+                            : "choose a smaller preset"));
+            this.estimatedBytes = estimatedBytes;
+            this.budgetBytes = budgetBytes;
+            this.largestBatchSize = largestBatchSize;
+        }
+
+        public long estimatedBytes() {
+            return estimatedBytes;
+        }
+
+        public long budgetBytes() {
+            return budgetBytes;
+        }
+
+        public int largestBatchSize() {
+            return largestBatchSize;
+        }
+    }
 }

@@ -117,7 +117,7 @@ public class TrainingJobService implements DatasetUsers {
 
     /** Validates the request, stores the job as QUEUED and queues it. */
     public TrainingJob submit(TrainingJobRequest request) {
-        JobPlan.check(request, datasets, registry);
+        JobPlan.check(request, datasets, registry, settings.memoryBudget().toBytes());
         String id = "job-" + UUID.randomUUID().toString().substring(0, 8);
         TrainingJob job = new TrainingJob(id, request, JobState.QUEUED, Instant.now(), null, null, 0, 0, null, null,
                 null, null, null, null);

@@ -131,7 +131,10 @@ public final class TrainingRun {
                         elapsed * (options.steps() - step - 1) / stepsHere));
                 int done = step + 1;
                 if (due(options.evalInterval(), done)) {
-                    validationLoss = validationLoss(manager, parameters);
+                    validationLoss = validationLoss(manager, parameters, cancelled);
+                    if (cancelled.getAsBoolean()) {
+                        return finish(done, loss, validationLoss, true);
+                    }
                     listener.onValidation(done, validationLoss);
                 }
                 if (checkpointDirectory != null && due(options.checkpointInterval(), done)) {
@@ -214,8 +217,11 @@ public final class TrainingRun {
         return norm;
     }
 
-    /** Mean answer-token loss over (up to) the first {@link #VALIDATION_EXAMPLES} held-out examples. */
-    public float validationLoss(NDManager manager, ParameterStore parameters) {
+    /**
+     * Mean answer-token loss over (up to) the first {@link #VALIDATION_EXAMPLES} held-out examples;
+     * stops early (NaN) when {@code cancelled} says so between batches.
+     */
+    private float validationLoss(NDManager manager, ParameterStore parameters, BooleanSupplier cancelled) {
         int count = Math.min(VALIDATION_EXAMPLES, validation.size());
         if (count == 0) {
             return Float.NaN;
@@ -223,6 +229,9 @@ public final class TrainingRun {
         double weightedLoss = 0;
         long answerTokens = 0;
         for (int start = 0; start < count; start += options.batchSize()) {
+            if (cancelled.getAsBoolean()) {
+                return Float.NaN;
+            }
             int[] indices = java.util.stream.IntStream.range(start, Math.min(count, start + options.batchSize())).toArray();
             try (NDManager batchManager = manager.newSubManager()) {
                 EncodedExamples.Batch batch = validation.batch(batchManager, indices);

@@ -14,6 +14,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -28,19 +29,39 @@ final class CompatibleErrors {
         if (e instanceof ModelUnavailableException || e instanceof GenerationScheduler.QueueFullException) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
+        if (ProblemHandler.bodyTooLarge(e)) {
+            return HttpStatus.CONTENT_TOO_LARGE;
+        }
         if (e instanceof InvalidRequestException || e instanceof HttpMessageNotReadableException) {
             return HttpStatus.BAD_REQUEST;
+        }
+        if (e instanceof ErrorResponse response && response.getStatusCode().is4xxClientError()) {
+            // Spring MVC's own request errors: wrong method, media type, ...
+            return HttpStatus.valueOf(response.getStatusCode().value());
         }
         log.error("request failed", e);
         return HttpStatus.INTERNAL_SERVER_ERROR;
     }
 
+    /** What the client is told: our own messages, never a library's. */
     static String message(Exception e) {
-        return e instanceof HttpMessageNotReadableException ? "the body is not valid JSON" : e.getMessage();
+        if (ProblemHandler.bodyTooLarge(e)) {
+            return ProblemHandler.rootCause(e).getMessage();
+        }
+        if (e instanceof HttpMessageNotReadableException) {
+            return "the body is not valid JSON";
+        }
+        if (e instanceof InvalidRequestException || e instanceof ModelUnavailableException
+                || e instanceof GenerationScheduler.QueueFullException) {
+            return e.getMessage();
+        }
+        if (e instanceof ErrorResponse response && response.getBody().getDetail() != null) {
+            return response.getBody().getDetail();
+        }
+        return "the service could not complete the request; it keeps serving";
     }
 
-    static <T> ResponseEntity<T> respond(Exception e, T body) {
-        HttpStatus status = status(e);
+    static <T> ResponseEntity<T> respond(HttpStatus status, T body) {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
         if (status == HttpStatus.SERVICE_UNAVAILABLE) {
             builder.header(HttpHeaders.RETRY_AFTER, "5");
@@ -57,10 +78,10 @@ final class CompatibleErrors {
             HttpStatus status = status(e);
             Map<String, Object> error = new HashMap<>();
             error.put("message", message(e));
-            error.put("type", status == HttpStatus.BAD_REQUEST ? "invalid_request_error" : "server_error");
+            error.put("type", status.is4xxClientError() ? "invalid_request_error" : "server_error");
             error.put("param", e instanceof InvalidRequestException invalid ? invalid.field() : null);
             error.put("code", null);
-            return respond(e, Map.of("error", error));
+            return respond(status, Map.of("error", error));
         }
     }
 
@@ -70,7 +91,7 @@ final class CompatibleErrors {
     static class Ollama {
         @ExceptionHandler(Exception.class)
         ResponseEntity<Map<String, Object>> handle(Exception e) {
-            return respond(e, Map.of("error", message(e)));
+            return respond(status(e), Map.of("error", message(e)));
         }
     }
 }

@@ -12,7 +12,8 @@ final class JsonFields {
     private JsonFields() {}
 
     static Integer integer(JsonNode body, String field) {
-        JsonNode value = number(body, field, JsonNode::isIntegralNumber, "an integer");
+        JsonNode value = number(body, field, v -> v.isIntegralNumber() && v.canConvertToInt(),
+                "an integer of at most " + Integer.MAX_VALUE);
         return value == null ? null : value.asInt();
     }
 
@@ -22,16 +23,56 @@ final class JsonFields {
     }
 
     static Long seed(JsonNode body) {
-        return body.hasNonNull("seed") ? body.get("seed").asLong() : null;
+        JsonNode value = number(body, "seed", v -> v.isIntegralNumber() && v.canConvertToLong(), "a 64-bit integer");
+        return value == null ? null : value.asLong();
     }
 
-    /** A stop string or an array of them; anything else means none. */
+    /** The request body, which must be a JSON object. */
+    static JsonNode object(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidRequestException("body", "the body must be a JSON object");
+        }
+        return body;
+    }
+
+    /** A string field; absent or null gives {@code fallback}, another kind of value is a 400. */
+    static String text(JsonNode body, String field, String fallback) {
+        JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isString()) {
+            throw new InvalidRequestException(field, field + " must be a string");
+        }
+        return value.asString();
+    }
+
+    /** A boolean field; absent or null gives {@code fallback}, another kind of value is a 400. */
+    static boolean bool(JsonNode body, String field, boolean fallback) {
+        JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw new InvalidRequestException(field, field + " must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    /** A stop string or an array of them; absent or null means none. */
     static List<String> stops(JsonNode stop) {
         List<String> stops = new ArrayList<>();
         if (stop.isString()) {
             stops.add(stop.asString());
         } else if (stop.isArray()) {
-            stop.forEach(s -> stops.add(s.asString()));
+            for (JsonNode s : stop) {
+                if (!s.isString()) {
+                    throw new InvalidRequestException("stop", "stop must be a string or an array of strings");
+                }
+                stops.add(s.asString());
+            }
+        } else if (!stop.isMissingNode() && !stop.isNull()) {
+            throw new InvalidRequestException("stop", "stop must be a string or an array of strings");
         }
         return stops;
     }

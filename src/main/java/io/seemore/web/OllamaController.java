@@ -33,7 +33,8 @@ public class OllamaController {
     @PostMapping(path = "/api/generate", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Object generate(@RequestBody JsonNode body) {
         GenerationRequest request = request(body);
-        if (!body.path("stream").asBoolean(true)) {
+        String model = JsonFields.text(body, "model", "");
+        if (!JsonFields.bool(body, "stream", true)) {
             CompletableFuture<Map<String, Object>> answer = generation.generate(request)
                     .thenApply(done -> finalChunk(done, done.result().text()));
             return answer;
@@ -43,7 +44,7 @@ public class OllamaController {
             @Override
             public void onText(String text) {
                 Map<String, Object> chunk = new LinkedHashMap<>();
-                chunk.put("model", body.path("model").asString(""));
+                chunk.put("model", model);
                 chunk.put("created_at", Instant.now().toString());
                 chunk.put("response", text);
                 chunk.put("done", false);
@@ -92,18 +93,25 @@ public class OllamaController {
     }
 
     static GenerationRequest request(JsonNode body) {
+        JsonFields.object(body);
         JsonNode images = body.path("images");
         if (!images.isArray() || images.isEmpty()) {
             throw new InvalidRequestException("images", "images must hold one base64 image");
         }
         byte[] image;
         try {
-            image = Base64.getMimeDecoder().decode(images.get(0).asString(""));
+            if (!images.get(0).isString()) {
+                throw new InvalidRequestException("images", "images[0] must be a base64 string");
+            }
+            image = Base64.getMimeDecoder().decode(images.get(0).asString());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("images", "images[0] is not valid base64");
         }
         JsonNode options = body.path("options");
-        return new GenerationRequest(image, body.path("prompt").asString(""),
+        if (!options.isMissingNode() && !options.isNull() && !options.isObject()) {
+            throw new InvalidRequestException("options", "options must be an object");
+        }
+        return new GenerationRequest(image, JsonFields.text(body, "prompt", ""),
                 JsonFields.integer(options, "num_predict"), JsonFields.decimal(options, "temperature"),
                 JsonFields.integer(options, "top_k"), JsonFields.decimal(options, "top_p"), JsonFields.seed(options),
                 JsonFields.stops(options.path("stop")));

@@ -41,9 +41,10 @@ public class OpenAiController {
     @PostMapping(path = "/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Object complete(@RequestBody JsonNode body) {
         GenerationRequest request = request(body);
+        boolean stream = JsonFields.bool(body, "stream", false);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
-        if (!body.path("stream").asBoolean(false)) {
+        if (!stream) {
             CompletableFuture<Map<String, Object>> answer = generation.generate(request).thenApply(done -> {
                 Map<String, Object> response = envelope(id, "chat.completion", created, done.model());
                 response.put("choices", List.of(Map.of("index", 0,
@@ -131,13 +132,14 @@ public class OpenAiController {
 
     /** The generation request of a chat: the last user message's text and image. */
     static GenerationRequest request(JsonNode body) {
+        JsonFields.object(body);
         JsonNode messages = body.path("messages");
         if (!messages.isArray() || messages.isEmpty()) {
             throw new InvalidRequestException("messages", "messages must be a non-empty array");
         }
         JsonNode user = null;
         for (JsonNode message : messages) {
-            if ("user".equals(message.path("role").asString(""))) {
+            if ("user".equals(JsonFields.text(message, "role", ""))) {
                 user = message;
             }
         }
@@ -151,11 +153,11 @@ public class OpenAiController {
             text.append(content.asString());
         } else if (content.isArray()) {
             for (JsonNode part : content) {
-                String type = part.path("type").asString("");
+                String type = JsonFields.text(part, "type", "");
                 if (type.equals("text")) {
-                    text.append(part.path("text").asString(""));
+                    text.append(JsonFields.text(part, "text", ""));
                 } else if (type.equals("image_url")) {
-                    image = dataUrl(part.path("image_url").path("url").asString(""));
+                    image = dataUrl(JsonFields.text(part.path("image_url"), "url", ""));
                 } else {
                     throw new InvalidRequestException("messages", "content parts must be of type text or image_url");
                 }

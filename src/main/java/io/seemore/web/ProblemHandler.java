@@ -1,6 +1,8 @@
 package io.seemore.web;
 
+import io.seemore.config.SeemoreProperties;
 import io.seemore.datasets.DatasetFormatException;
+import io.seemore.datasets.DatasetQuotaExceededException;
 import io.seemore.datasets.DatasetInUseException;
 import io.seemore.datasets.UnknownDatasetException;
 import io.seemore.generation.GenerationScheduler;
@@ -17,7 +19,9 @@ import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
     static final String TYPE_PREFIX = "urn:seemore:problem:";
+
+    private final long maxUploadBytes;
+
+    public ProblemHandler(SeemoreProperties properties) {
+        this.maxUploadBytes = properties.limits().maxUploadSize().toBytes();
+    }
 
     /** Gives Spring MVC's own request errors a stable type and, where there is one, the field. */
     @Override
@@ -60,7 +70,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 field = mismatch.getName();
             } else if (e instanceof MaxUploadSizeExceededException) {
                 type = "upload-too-large";
-                field = "image";
+                problem.setDetail("the upload is larger than the " + maxUploadBytes + " bytes accepted");
+            } else if (bodyTooLarge(e)) {
+                type = "upload-too-large";
+                status = HttpStatus.CONTENT_TOO_LARGE;
+                problem.setStatus(status.value());
+                problem.setTitle("Request too large");
+                problem.setDetail(rootCause(e).getMessage());
+            } else if (e instanceof HttpMessageNotReadableException) {
+                type = "invalid-body";
+                problem.setDetail("the body is not valid JSON, or a field has the wrong type");
             }
             problem.setType(URI.create(TYPE_PREFIX + type));
             if (field != null) {
@@ -68,6 +87,45 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             }
         }
         return super.handleExceptionInternal(e, body, headers, status, request);
+    }
+
+    /** Whether reading the body stopped at its size limit. */
+    static boolean bodyTooLarge(Throwable e) {
+        return rootCause(e) instanceof RequestSizeFilter.BodyTooLargeException;
+    }
+
+    static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** A multipart body that cannot be parsed (cut short, no boundary, ...). */
+    @ExceptionHandler(MultipartException.class)
+    ProblemDetail brokenMultipart(MultipartException e) {
+        return problem(HttpStatus.BAD_REQUEST, "invalid-body", "Invalid multipart body",
+                "the multipart/form-data body cannot be read (cut short, or a boundary is missing)");
+    }
+
+    @ExceptionHandler(DatasetQuotaExceededException.class)
+    ProblemDetail quotaExceeded(DatasetQuotaExceededException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "dataset-quota-exceeded", "Dataset storage full",
+                e.getMessage());
+        problem.setProperty("field", "file");
+        return problem;
+    }
+
+    @ExceptionHandler(TrainingExceptions.OverMemoryBudget.class)
+    ProblemDetail overMemoryBudget(TrainingExceptions.OverMemoryBudget e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "over-memory-budget",
+                "Job exceeds the training memory budget", e.getMessage());
+        problem.setProperty("field", "batchSize");
+        problem.setProperty("estimatedBytes", e.estimatedBytes());
+        problem.setProperty("budgetBytes", e.budgetBytes());
+        problem.setProperty("largestBatchSize", e.largestBatchSize());
+        return problem;
     }
 
     @ExceptionHandler(UnknownPromptCharactersException.class)
