@@ -22,7 +22,8 @@ COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=build /workspace/extracted/application/ ./
 ENV DJL_CACHE_DIR=/opt/djl \
     SEEMORE_HOME=/data \
-    JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -Dai.djl.pytorch.graph_optimizer=false"
+    MALLOC_ARENA_MAX=2 \
+    JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -Dai.djl.pytorch.graph_optimizer=false -Xmx2g -XX:G1PeriodicGCInterval=15000"
 USER seemore
 # libtorch is extracted into the image now, so that the container starts offline.
 RUN java -cp "BOOT-INF/classes:BOOT-INF/lib/*" io.seemore.model.Engines

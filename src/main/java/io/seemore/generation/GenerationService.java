@@ -14,7 +14,6 @@ import io.seemore.registry.ModelUnavailableException;
 import io.seemore.registry.ServedModel;
 import io.seemore.tokenizer.UnknownCharactersException;
 import jakarta.annotation.PreDestroy;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,9 +45,6 @@ public class GenerationService {
 
         void onError(RuntimeException error);
     }
-
-    /** Longest a request waits for its turn to decode its image before a 503. */
-    private static final Duration DECODE_WAIT = Duration.ofSeconds(10);
 
     private final ModelRegistry registry;
     private final SeemoreProperties.Generation settings;
@@ -237,7 +233,7 @@ public class GenerationService {
             throw new InvalidRequestException("image", "image is required (PNG, JPEG, GIF or BMP)");
         }
         try {
-            if (!decodes.tryAcquire(DECODE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!decodes.tryAcquire(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new GenerationScheduler.QueueFullException("too many images are being decoded; try again shortly");
             }
         } catch (InterruptedException e) {

@@ -3,29 +3,17 @@ package io.seemore.web;
 import io.seemore.generation.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
-/** Optional fields of the OpenAI- and Ollama-style JSON requests: absent or null means the default. */
+/**
+ * Fields of the OpenAI- and Ollama-style JSON requests: absent or null means the default; a value
+ * of the wrong kind is a 400 naming the field, never a library's error.
+ */
 final class JsonFields {
 
     private JsonFields() {}
-
-    static Integer integer(JsonNode body, String field) {
-        JsonNode value = number(body, field, v -> v.isIntegralNumber() && v.canConvertToInt(),
-                "an integer of at most " + Integer.MAX_VALUE);
-        return value == null ? null : value.asInt();
-    }
-
-    static Float decimal(JsonNode body, String field) {
-        JsonNode value = number(body, field, JsonNode::isNumber, "a number");
-        return value == null ? null : value.floatValue();
-    }
-
-    static Long seed(JsonNode body) {
-        JsonNode value = number(body, "seed", v -> v.isIntegralNumber() && v.canConvertToLong(), "a 64-bit integer");
-        return value == null ? null : value.asLong();
-    }
 
     /** The request body, which must be a JSON object. */
     static JsonNode object(JsonNode body) {
@@ -35,28 +23,26 @@ final class JsonFields {
         return body;
     }
 
-    /** A string field; absent or null gives {@code fallback}, another kind of value is a 400. */
-    static String text(JsonNode body, String field, String fallback) {
-        JsonNode value = body.path(field);
-        if (value.isMissingNode() || value.isNull()) {
-            return fallback;
-        }
-        if (!value.isString()) {
-            throw new InvalidRequestException(field, field + " must be a string");
-        }
-        return value.asString();
+    static Integer integer(JsonNode body, String field) {
+        return field(body, field, null, v -> v.isIntegralNumber() && v.canConvertToInt(),
+                "an integer of at most " + Integer.MAX_VALUE, JsonNode::asInt);
     }
 
-    /** A boolean field; absent or null gives {@code fallback}, another kind of value is a 400. */
+    static Float decimal(JsonNode body, String field) {
+        return field(body, field, null, JsonNode::isNumber, "a number", JsonNode::floatValue);
+    }
+
+    static Long seed(JsonNode body) {
+        return field(body, "seed", null, v -> v.isIntegralNumber() && v.canConvertToLong(), "a 64-bit integer",
+                JsonNode::asLong);
+    }
+
+    static String text(JsonNode body, String field, String fallback) {
+        return field(body, field, fallback, JsonNode::isString, "a string", JsonNode::asString);
+    }
+
     static boolean bool(JsonNode body, String field, boolean fallback) {
-        JsonNode value = body.path(field);
-        if (value.isMissingNode() || value.isNull()) {
-            return fallback;
-        }
-        if (!value.isBoolean()) {
-            throw new InvalidRequestException(field, field + " must be true or false");
-        }
-        return value.asBoolean();
+        return field(body, field, fallback, JsonNode::isBoolean, "true or false", JsonNode::asBoolean);
     }
 
     /** A stop string or an array of them; absent or null means none. */
@@ -77,15 +63,15 @@ final class JsonFields {
         return stops;
     }
 
-    /** The field's value, or null when absent; a value of the wrong kind is a 400 naming the field. */
-    private static JsonNode number(JsonNode body, String field, Predicate<JsonNode> kind, String expected) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
+    private static <T> T field(JsonNode body, String field, T fallback, Predicate<JsonNode> kind, String expected,
+            Function<JsonNode, T> read) {
+        JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
         }
         if (!kind.test(value)) {
             throw new InvalidRequestException(field, field + " must be " + expected);
         }
-        return value;
+        return read.apply(value);
     }
 }
