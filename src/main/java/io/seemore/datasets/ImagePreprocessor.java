@@ -28,11 +28,27 @@ public final class ImagePreprocessor {
     }
 
     /**
-     * Decodes PNG, JPEG, GIF or BMP bytes (the first frame); the size is read from the header and
-     * checked against {@code limits} before any pixel is decoded.
+     * Decodes PNG, JPEG, GIF or BMP bytes; the size is read from the header and checked against
+     * {@code limits} before any pixel is decoded.
      */
     public static BufferedImage decode(byte[] bytes, ImageLimits limits) throws InvalidImageException {
-        // In memory: ImageIO's default stream caches every upload in a temporary file.
+        checkSize(bytes, limits);
+        BufferedImage image;
+        try {
+            // In memory: ImageIO's default stream caches every upload in a temporary file. (It closes the stream.)
+            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
+        } catch (IOException | RuntimeException e) {
+            // The decoder's own wording names library internals; the client needs only the verdict.
+            throw new InvalidImageException("the image is corrupt, truncated or in an unsupported colour model", e);
+        }
+        if (image == null) {
+            throw new InvalidImageException("not a PNG, JPEG, GIF or BMP image");
+        }
+        return image;
+    }
+
+    /** Reads only the header: a few bytes, whatever size the image declares. */
+    private static void checkSize(byte[] bytes, ImageLimits limits) throws InvalidImageException {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -42,12 +58,10 @@ public final class ImagePreprocessor {
             try {
                 reader.setInput(in, true, true);
                 limits.check(reader.getWidth(0), reader.getHeight(0));
-                return reader.read(0);
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            // The decoder's own wording names library internals; the client needs only the verdict.
             throw new InvalidImageException("the image is corrupt, truncated or in an unsupported colour model", e);
         }
     }

@@ -74,7 +74,6 @@ public final class GenerationScheduler implements AutoCloseable {
         });
     }
 
-    /** Queues a sequence; it joins the batch as soon as there is a place. */
     /** Refuses at once when the queue is full: before a request's image is decoded, so that 503s stay cheap. */
     public void checkCapacity() {
         if (closed || waiting.remainingCapacity() == 0) {
@@ -82,6 +81,7 @@ public final class GenerationScheduler implements AutoCloseable {
         }
     }
 
+    /** Queues a sequence; it joins the batch as soon as there is a place. */
     public void submit(Sequence sequence) {
         if (closed || !waiting.offer(sequence)) {
             throw new QueueFullException(capacity);

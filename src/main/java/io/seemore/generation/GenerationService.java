@@ -112,10 +112,12 @@ public class GenerationService {
     public Handle start(GenerationRequest request, AnswerListener listener) {
         ServedModel model = registry.hold().orElseThrow(ModelUnavailableException::new);
         try {
-            GenerationScheduler scheduler = scheduler(model);
-            scheduler.checkCapacity();
+            GenerationScheduler running = schedulers.get(model);
+            if (running != null) {
+                running.checkCapacity();
+            }
             Sequence sequence = sequence(request, model, listener);
-            scheduler.submit(sequence);
+            scheduler(model).submit(sequence);
             return new Handle(model.id(), sequence);
         } catch (RuntimeException e) {
             model.release();
