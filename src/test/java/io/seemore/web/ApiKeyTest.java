@@ -34,8 +34,8 @@ class ApiKeyTest {
                 .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(generate("Bearer wrong-key").statusCode()).isEqualTo(401);
         assertThat(generate("Basic Zmlyc3Q6a2V5").statusCode()).isEqualTo(401);
-        assertThat(json(generate("Bearer first-key"), 200).get("text").asString()).isNotEmpty();
-        assertThat(json(generate("Bearer second-key"), 200).get("text").asString()).isNotEmpty();
+        assertThat(json(generate("Bearer first-key"), 200).get("finishReason").asString()).isNotEmpty();
+        assertThat(json(generate("Bearer second-key"), 200).get("finishReason").asString()).isNotEmpty();
 
         for (String path : new String[] {"/api/training/jobs", "/api/models/seemore-shapes/activate", "/v1/chat/completions",
                 "/api/generate", "/api/datasets"}) {
