@@ -64,11 +64,7 @@ public final class DatasetFiles {
                 rows.fail(0, "unknown format: the file name must end in .csv or .jsonl");
             }
         } catch (CharacterCodingException e) {
-            rows.fail(0, "the file is not UTF-8 text");
-        } catch (java.io.UncheckedIOException e) {
-            if (!(e.getCause() instanceof CharacterCodingException)) {
-                throw e;
-            }
+            // The JSONL reader throws it; the CSV parser's wrapped one is unwrapped in readCsv.
             rows.fail(0, "the file is not UTF-8 text");
         }
         return rows.toDataset(file);

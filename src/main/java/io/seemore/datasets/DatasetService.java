@@ -62,7 +62,8 @@ public class DatasetService {
             // The staged upload is under datasets/ too, so it counts.
             long used = DataDirectory.size(data.datasets());
             if (used > quota) {
-                throw new DatasetQuotaExceededException(Files.size(raw), used - Files.size(raw), quota);
+                long upload = Files.size(raw);
+                throw new DatasetQuotaExceededException(upload, used - upload, quota);
             }
             String format = format(fileName, raw);
             Path file = staged.resolve("data." + format);
