@@ -46,7 +46,7 @@ public final class TinyModels {
         Engine.getInstance().setRandomSeed(5);
         VisionLanguageModel model = VisionLanguageModel.create(ModelConfig.preset("tiny", tokenizer.vocabularySize()),
                 manager);
-        TrainingOptions options = new TrainingOptions(400, 6, 3e-3f, 20, 0f, 1f, 0, 0, 5,
+        TrainingOptions options = TrainingOptions.of(400, 6, 3e-3f, 20, 5,
                 EnumSet.allOf(TrainingOptions.Component.class));
         TrainingResult result = new TrainingRun(model, tokenizer, data, options, null, Map.of(), listener)
                 .run(manager, () -> false);

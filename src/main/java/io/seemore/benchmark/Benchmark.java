@@ -76,7 +76,7 @@ public final class Benchmark {
         ModelConfig config = ModelConfig.preset("seemore", tokenizer.vocabularySize());
         VisionLanguageModel model = VisionLanguageModel.create(config, manager);
         int warmup = 3;
-        TrainingOptions options = new TrainingOptions(warmup + repeats, BATCH, 1e-4f, 0, 0.01f, 1f, 0, 0, 1,
+        TrainingOptions options = TrainingOptions.of(warmup + repeats, BATCH, 1e-4f, 0, 1,
                 EnumSet.allOf(TrainingOptions.Component.class));
         List<Long> stepEnds = new ArrayList<>();
         TrainingRun run = new TrainingRun(model, tokenizer, data, options, null, Map.of(), new TrainingListener() {

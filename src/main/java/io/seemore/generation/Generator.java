@@ -3,6 +3,7 @@ package io.seemore.generation;
 import ai.djl.ndarray.NDManager;
 import io.seemore.model.VisionLanguageModel;
 import io.seemore.tokenizer.CharTokenizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
@@ -45,36 +46,63 @@ public final class Generator {
      */
     public GenerationResult generate(NDManager manager, float[] image, int[] promptIds,
             SamplingOptions options, IntConsumer onToken) {
-        if (budget(promptIds) < 1) {
-            throw new IllegalArgumentException("the prompt leaves no room to generate in the model's "
-                    + model.config().maxTextLength() + " text tokens");
-        }
-        AtomicReference<GenerationResult> result = new AtomicReference<>();
-        AtomicReference<RuntimeException> error = new AtomicReference<>();
-        try (BatchDecoder decoder = new BatchDecoder(model, tokenizer, manager)) {
-            decoder.admit(new Sequence(image, promptIds, options, List.of(), 0, new SequenceListener() {
-                @Override
-                public void onToken(int token) {
-                    onToken.accept(token);
-                }
+        return generate(manager, List.of(new Input(image, promptIds)), options, onToken, 1).get(0);
+    }
 
-                @Override
-                public void onFinish(GenerationResult finished) {
-                    result.set(finished);
-                }
+    /** One image and its prompt ({@code <bos> prompt <sep>}). */
+    public record Input(float[] image, int[] promptIds) {}
 
-                @Override
-                public void onError(RuntimeException e) {
-                    error.set(e);
-                }
-            }));
-            while (!decoder.isEmpty()) {
-                decoder.step();
+    /**
+     * Generates for many inputs, {@code batchSize} decoded together (evaluation); each input's
+     * token budget is what its prompt leaves, at most {@code options.maxTokens()}.
+     */
+    public List<GenerationResult> generate(NDManager manager, List<Input> inputs, SamplingOptions options,
+            int batchSize) {
+        return generate(manager, inputs, options, token -> {}, batchSize);
+    }
+
+    private List<GenerationResult> generate(NDManager manager, List<Input> inputs, SamplingOptions options,
+            IntConsumer onToken, int batchSize) {
+        for (Input input : inputs) {
+            if (budget(input.promptIds()) < 1) {
+                throw new IllegalArgumentException("the prompt leaves no room to generate in the model's "
+                        + model.config().maxTextLength() + " text tokens");
             }
         }
-        if (error.get() != null) {
-            throw error.get();
+        GenerationResult[] results = new GenerationResult[inputs.size()];
+        AtomicReference<RuntimeException> error = new AtomicReference<>();
+        try (BatchDecoder decoder = new BatchDecoder(model, tokenizer, manager)) {
+            for (int start = 0; start < inputs.size(); start += batchSize) {
+                List<Sequence> batch = new ArrayList<>();
+                for (int i = start; i < Math.min(inputs.size(), start + batchSize); i++) {
+                    int index = i;
+                    batch.add(new Sequence(inputs.get(i).image(), inputs.get(i).promptIds(), options, List.of(), 0,
+                            new SequenceListener() {
+                                @Override
+                                public void onToken(int token) {
+                                    onToken.accept(token);
+                                }
+
+                                @Override
+                                public void onFinish(GenerationResult finished) {
+                                    results[index] = finished;
+                                }
+
+                                @Override
+                                public void onError(RuntimeException e) {
+                                    error.set(e);
+                                }
+                            }));
+                }
+                decoder.admit(batch);
+                while (!decoder.isEmpty()) {
+                    decoder.step();
+                }
+                if (error.get() != null) {
+                    throw error.get();
+                }
+            }
         }
-        return result.get();
+        return List.of(results);
     }
 }

@@ -7,40 +7,57 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A convolutional stem: three stride-2 3x3 convolutions (each batch-normalised, then GELU) and a final strided convolution to the same patch grid as {@link PatchifyStem}. Small
- * kernels see edges and corners that one 16x16 linear map learns slowly.
+ * A convolutional stem: three 3x3 convolutions (each normalised, then GELU) and a final strided
+ * convolution to the same patch grid as {@link PatchifyStem}. Small kernels see edges and corners
+ * that one 16x16 linear map learns slowly. Two variants ({@link ModelConfig.ImageStem}):
+ * <ul>
+ *   <li>{@code CONV}: all three convolutions stride 2, batch-normalised.</li>
+ *   <li>{@code FINE_CONV}: the first at full resolution (strokes a pixel or two wide survive in
+ *       small images), each normalised per image over its channels and positions: no batch
+ *       statistics, so evaluation computes exactly what training did.</li>
+ * </ul>
  */
 public final class ConvStem extends AbstractBlock {
 
-    private static final int DOWNSAMPLINGS = 3;
+    private static final int LAYERS = 3;
 
+    private final int imageSize;
+    private final int[] strides;
+    private final int[] channels;
+    private final Conv2d[] convolutions = new Conv2d[LAYERS];
+    private final Block[] norms = new Block[LAYERS];
+    private final Conv2d toPatches;
     private final int patchSize;
     private final int width;
-    private final int[] channels;
-    private final Conv2d[] convolutions = new Conv2d[DOWNSAMPLINGS];
-    private final BatchNorm[] norms = new BatchNorm[DOWNSAMPLINGS];
-    private final Conv2d toPatches;
 
-    public ConvStem(int patchSize, int width) {
-        this.patchSize = patchSize;
-        this.width = width;
+    public ConvStem(ModelConfig config) {
+        this.imageSize = config.imageSize();
+        this.patchSize = config.patchSize();
+        this.width = config.visionWidth();
+        boolean fine = config.imageStem() == ModelConfig.ImageStem.FINE_CONV;
+        this.strides = fine ? new int[] {1, 2, 2} : new int[] {2, 2, 2};
         this.channels = new int[] {3, Math.max(width / 4, 8), Math.max(width / 2, 8), width};
-        for (int i = 0; i < DOWNSAMPLINGS; i++) {
+        int reduction = 1;
+        for (int i = 0; i < LAYERS; i++) {
             convolutions[i] = addChildBlock("conv" + i, Conv2d.builder()
                     .setKernelShape(new Shape(3, 3))
-                    .optStride(new Shape(2, 2))
+                    .optStride(new Shape(strides[i], strides[i]))
                     .optPadding(new Shape(1, 1))
                     .setFilters(channels[i + 1])
                     .build());
-            norms[i] = addChildBlock("norm" + i, BatchNorm.builder().build());
+            // LayerNorm over every non-batch axis: channels and positions of one image.
+            norms[i] = addChildBlock("norm" + i, fine ? LayerNorm.builder().build() : BatchNorm.builder().build());
+            reduction *= strides[i];
         }
-        int remaining = patchSize >> DOWNSAMPLINGS;
+        int remaining = patchSize / reduction;
         toPatches = addChildBlock("toPatches", Conv2d.builder()
                 .setKernelShape(new Shape(remaining, remaining))
                 .optStride(new Shape(remaining, remaining))
@@ -48,12 +65,17 @@ public final class ConvStem extends AbstractBlock {
                 .build());
     }
 
+    /** Sides of a patch, as a multiple of which a stem variant needs the patch size. */
+    static int patchMultiple(ModelConfig.ImageStem stem) {
+        return stem == ModelConfig.ImageStem.FINE_CONV ? 4 : 8;
+    }
+
     /** [B, 3, H, W] images to [B, patches, width] embeddings. */
     @Override
     protected NDList forwardInternal(
             ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        for (int i = 0; i < DOWNSAMPLINGS; i++) {
+        for (int i = 0; i < LAYERS; i++) {
             NDArray convolved = Layers.apply(convolutions[i], parameters, x, training);
             x = Activation.gelu(Layers.apply(norms[i], parameters, convolved, training));
         }
@@ -62,11 +84,13 @@ public final class ConvStem extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        for (int i = 0; i < DOWNSAMPLINGS; i++) {
-            convolutions[i].initialize(manager, dataType, new Shape(1, channels[i], patchSize >> i, patchSize >> i));
-            norms[i].initialize(manager, dataType, new Shape(1, channels[i + 1], 1, 1));
+        int side = imageSize;
+        for (int i = 0; i < LAYERS; i++) {
+            convolutions[i].initialize(manager, dataType, new Shape(1, channels[i], side, side));
+            side /= strides[i];
+            norms[i].initialize(manager, dataType, new Shape(1, channels[i + 1], side, side));
         }
-        toPatches.initialize(manager, dataType, new Shape(1, channels[DOWNSAMPLINGS], patchSize >> DOWNSAMPLINGS, patchSize >> DOWNSAMPLINGS));
+        toPatches.initialize(manager, dataType, new Shape(1, channels[LAYERS], side, side));
     }
 
     @Override

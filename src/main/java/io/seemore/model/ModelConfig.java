@@ -41,8 +41,10 @@ public record ModelConfig(
     public enum ImageStem {
         /** One strided convolution with kernel = stride = patch size (the blog's way). */
         PATCHIFY,
-        /** Three stride-2 3x3 convolutions, then a strided convolution to the same patch grid. */
-        CONV
+        /** Three stride-2 3x3 convolutions (batch-normalised), then a strided convolution to the same patch grid. */
+        CONV,
+        /** As CONV, but the first convolution at full resolution and each normalised per image. */
+        FINE_CONV
     }
 
     /** Which vision outputs are projected into the decoder. */
@@ -56,8 +58,8 @@ public record ModelConfig(
     public ModelConfig {
         require(imageSize > 0 && patchSize > 0 && imageSize % patchSize == 0,
                 "imageSize must be a positive multiple of patchSize");
-        require(imageStem != ImageStem.CONV || patchSize % 8 == 0,
-                "the conv stem needs a patchSize divisible by 8");
+        require(imageStem == ImageStem.PATCHIFY || patchSize % ConvStem.patchMultiple(imageStem) == 0,
+                "the " + imageStem + " stem needs a patchSize divisible by " + ConvStem.patchMultiple(imageStem));
         require(visionWidth % visionHeads == 0, "visionWidth must be divisible by visionHeads");
         require(textWidth % textHeads == 0, "textWidth must be divisible by textHeads");
         require(visionLayers > 0 && textLayers > 0, "layer counts must be positive");
@@ -81,11 +83,15 @@ public record ModelConfig(
             // Accuracy per CPU-minute: patch tokens and a convolutional stem (see README).
             case "small" -> new ModelConfig(96, 16, ImageStem.CONV, ImageTokens.PATCHES,
                     160, 4, 4, 320, 128, 3, 4, 96, vocabularySize, 0f);
+            // Small images of small objects (digits, clothes, icons): 32 px, 16 patch tokens, a
+            // full-resolution conv stem; several times the examples per second of "small".
+            case "compact" -> new ModelConfig(32, 8, ImageStem.FINE_CONV, ImageTokens.PATCHES,
+                    128, 2, 4, 256, 128, 2, 4, 64, vocabularySize, 0f);
             // For tests: trains in seconds.
             case "tiny" -> new ModelConfig(32, 8, ImageStem.PATCHIFY, ImageTokens.PATCHES,
                     32, 1, 2, 64, 32, 2, 2, 96, vocabularySize, 0f);
             default -> throw new IllegalArgumentException(
-                    "unknown preset '" + name + "' (known: seemore, small, tiny)");
+                    "unknown preset '" + name + "' (known: seemore, small, compact, tiny)");
         };
     }
 

@@ -29,9 +29,9 @@ public final class VisionEncoder extends AbstractBlock {
     public VisionEncoder(ModelConfig config) {
         this.config = config;
         int width = config.visionWidth();
-        stem = addChildBlock("stem", config.imageStem() == ModelConfig.ImageStem.CONV
-                ? new ConvStem(config.patchSize(), width)
-                : new PatchifyStem(config.patchSize(), width));
+        stem = addChildBlock("stem", config.imageStem() == ModelConfig.ImageStem.PATCHIFY
+                ? new PatchifyStem(config.patchSize(), width)
+                : new ConvStem(config));
         classToken = addParameter(Parameter.builder().setName("classToken")
                 .setType(Parameter.Type.WEIGHT).optShape(new Shape(1, 1, width)).build());
         positions = addParameter(Parameter.builder().setName("positions")

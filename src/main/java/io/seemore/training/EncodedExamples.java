@@ -11,6 +11,7 @@ import io.seemore.datasets.VlmDataset;
 import io.seemore.model.ModelConfig;
 import io.seemore.tokenizer.CharTokenizer;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -25,11 +26,13 @@ final class EncodedExamples {
     /** Arrays of one batch; the loss weights are 1/answerTokens on answer targets, 0 elsewhere. */
     record Batch(NDArray images, NDArray inputs, NDArray targets, NDArray lossWeights, int answerTokens) {}
 
+    private final VlmDataset dataset;
     private final int imageSize;
     private final byte[][] images;
     private final Sequence[] sequences;
 
     EncodedExamples(VlmDataset dataset, CharTokenizer tokenizer, ModelConfig config) {
+        this.dataset = dataset;
         this.imageSize = config.imageSize();
         List<ImageSource> sources = dataset.images();
         this.images = IntStream.range(0, sources.size()).parallel()
@@ -64,11 +67,28 @@ final class EncodedExamples {
         return sequences.length;
     }
 
+    VlmDataset dataset() {
+        return dataset;
+    }
+
+    /** The normalised [3, size, size] tensor of image {@code image}, flattened. */
+    float[] tensor(int image) {
+        float[] tensor = new float[3 * imageSize * imageSize];
+        ImagePreprocessor.normalize(images[image], tensor, 0);
+        return tensor;
+    }
+
+    /** {@link #batch(NDManager, int[], Augmentation, SplittableRandom)} of the images as they are. */
+    Batch batch(NDManager manager, int[] indices) {
+        return batch(manager, indices, Augmentation.NONE, null);
+    }
+
     /**
      * Builds the arrays for the given examples in {@code manager}. Sequences are right-padded:
      * with a causal mask no real token ever attends to padding, and padding has zero loss weight.
+     * Each image is changed by {@code augmentation}, drawn from {@code random}.
      */
-    Batch batch(NDManager manager, int[] indices) {
+    Batch batch(NDManager manager, int[] indices, Augmentation augmentation, SplittableRandom random) {
         int batch = indices.length;
         int length = 0;
         for (int index : indices) {
@@ -82,7 +102,7 @@ final class EncodedExamples {
         int answerTokens = 0;
         for (int row = 0; row < batch; row++) {
             Sequence sequence = sequences[indices[row]];
-            ImagePreprocessor.normalize(images[sequence.image()], pixels, row * plane);
+            ImagePreprocessor.normalize(augmentation.apply(images[sequence.image()], imageSize, random), pixels, row * plane);
             int[] tokens = sequence.tokens();
             for (int t = 0; t < tokens.length - 1; t++) {
                 inputs[row * length + t] = tokens[t];

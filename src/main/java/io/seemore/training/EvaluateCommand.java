@@ -10,8 +10,8 @@ import io.seemore.tokenizer.CharTokenizer;
 import java.nio.file.Path;
 
 /**
- * Measures a checkpoint's exact-match accuracy on the held-out split of a dataset:
- * {@code --model=DIR [--dataset=shapes] [--test-images=500] [--seed=42] [--threads=1]}.
+ * Measures a checkpoint's exact match and character error rate on the held-out split of a dataset:
+ * {@code --model=DIR [--dataset=shapes] [--test-images=500] [--examples=N] [--seed=42] [--threads=1]}.
  * For {@code shapes} the held-out split is the one training used with the same seed.
  */
 public final class EvaluateCommand {
@@ -28,10 +28,8 @@ public final class EvaluateCommand {
                 Checkpoint.Loaded model = Checkpoint.load(Path.of(options.required("model")), manager)) {
             Generator generator = new Generator(model.network(), CharTokenizer.fromVocabulary(model.vocabulary()));
             long start = System.nanoTime();
-            Evaluation evaluation = Evaluation.run(generator, data.test(), testImages, manager);
-            System.out.printf("exact match on %d held-out images: captions %s, questions %s (%.0f s)%n",
-                    evaluation.images(), evaluation.captions(), evaluation.questions(),
-                    (System.nanoTime() - start) / 1e9);
+            Evaluation evaluation = Evaluation.run(generator, data.test(), options.integer("examples", Integer.MAX_VALUE), manager);
+            System.out.printf("%s (%.0f s)%n", evaluation, (System.nanoTime() - start) / 1e9);
             evaluation.sampleMistakes().forEach(m -> System.out.println("  " + m));
         }
     }

@@ -5,15 +5,30 @@ import io.seemore.datasets.Example;
 import io.seemore.datasets.ImagePreprocessor;
 import io.seemore.datasets.InvalidImageException;
 import io.seemore.datasets.VlmDataset;
+import io.seemore.generation.GenerationResult;
 import io.seemore.generation.Generator;
 import io.seemore.generation.SamplingOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
-/** Exact-match accuracy of greedy answers on held-out examples, captions and questions apart. */
-public record Evaluation(int images, Score captions, Score questions, List<String> sampleMistakes) {
+/**
+ * How well greedy answers match held-out examples: exact match (captions and questions apart) and
+ * the character error rate, the edit distance from each expected answer over its length, summed.
+ *
+ * @param examples examples answered
+ * @param exactMatch share answered exactly right
+ * @param characterErrorRate character edits (insertions, deletions, substitutions) per expected character
+ */
+public record Evaluation(int examples, double exactMatch, double characterErrorRate, Score captions,
+        Score questions, List<String> sampleMistakes) {
 
     private static final int MISTAKES_KEPT = 10;
+    /** Sequences decoded together. */
+    private static final int BATCH = 64;
 
     /** Right answers out of examples. */
     public record Score(int right, int total) {
@@ -27,27 +42,51 @@ public record Evaluation(int images, Score captions, Score questions, List<Strin
         }
     }
 
-    /** Evaluates every example of the first {@code maxImages} images of the dataset. */
-    public static Evaluation run(Generator generator, VlmDataset dataset, int maxImages, NDManager manager)
-            throws InvalidImageException {
-        int images = Math.min(maxImages, dataset.images().size());
+    /** Evaluates the first {@code maxExamples} examples, decoding and resizing their images. */
+    public static Evaluation run(Generator generator, VlmDataset dataset, int maxExamples, NDManager manager) {
         int size = generator.model().config().imageSize();
-        int[] captionCounts = new int[2];
-        int[] questionCounts = new int[2];
-        List<String> mistakes = new ArrayList<>();
-        float[][] tensors = new float[images][];
-        for (Example example : dataset.examples()) {
-            if (example.image() >= images) {
-                continue;
+        Map<Integer, float[]> tensors = new HashMap<>();
+        return run(generator, dataset, maxExamples, manager, image -> tensors.computeIfAbsent(image, i -> {
+            try {
+                return ImagePreprocessor.toTensor(dataset.images().get(i).load(), size);
+            } catch (InvalidImageException e) {
+                throw new IllegalArgumentException("image " + (i + 1) + " of " + dataset.name() + ": " + e.getMessage(), e);
             }
-            if (tensors[example.image()] == null) {
-                tensors[example.image()] = ImagePreprocessor.toTensor(dataset.images().get(example.image()).load(), size);
-            }
+        }));
+    }
+
+    /**
+     * Evaluates the first {@code maxExamples} examples, {@code imageTensors} giving the normalised
+     * tensor of an image by its index.
+     */
+    public static Evaluation run(Generator generator, VlmDataset dataset, int maxExamples, NDManager manager,
+            IntFunction<float[]> imageTensors) {
+        List<Example> examples = dataset.examples().subList(0, Math.min(maxExamples, dataset.examples().size()));
+        List<Generator.Input> inputs = new ArrayList<>(examples.size());
+        int longest = 1;
+        for (Example example : examples) {
             int[] prompt = generator.tokenizer().encodePrompt(example.prompt());
-            String answer = generator.generate(manager, tensors[example.image()], prompt,
-                    SamplingOptions.greedy(generator.budget(prompt)), token -> {}).text();
-            int[] counts = example.isCaption() ? captionCounts : questionCounts;
+            inputs.add(new Generator.Input(imageTensors.apply(example.image()), prompt));
+            longest = Math.max(longest, generator.budget(prompt));
+        }
+        List<GenerationResult> answers = generator.generate(manager, inputs, SamplingOptions.greedy(longest), BATCH);
+        return score(examples, answers.stream().map(GenerationResult::text).toList());
+    }
+
+    static Evaluation score(List<Example> examples, List<String> answers) {
+        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+        int[] captions = new int[2];
+        int[] questions = new int[2];
+        long edits = 0;
+        long characters = 0;
+        List<String> mistakes = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            Example example = examples.get(i);
+            String answer = answers.get(i);
+            int[] counts = example.isCaption() ? captions : questions;
             counts[1]++;
+            edits += distance.apply(example.answer(), answer);
+            characters += example.answer().length();
             if (answer.equals(example.answer())) {
                 counts[0]++;
             } else if (mistakes.size() < MISTAKES_KEPT) {
@@ -55,7 +94,15 @@ public record Evaluation(int images, Score captions, Score questions, List<Strin
                         + example.answer() + "', got '" + answer + "'");
             }
         }
-        return new Evaluation(images, new Score(captionCounts[0], captionCounts[1]),
-                new Score(questionCounts[0], questionCounts[1]), mistakes);
+        int total = examples.size();
+        return new Evaluation(total, total == 0 ? Double.NaN : (captions[0] + questions[0]) / (double) total,
+                characters == 0 ? Double.NaN : edits / (double) characters,
+                new Score(captions[0], captions[1]), new Score(questions[0], questions[1]), List.copyOf(mistakes));
+    }
+
+    @Override
+    public String toString() {
+        return String.format("exact match %.1f%% of %d (captions %s, questions %s), character error rate %.2f%%",
+                100 * exactMatch, examples, captions, questions, 100 * characterErrorRate);
     }
 }

@@ -13,6 +13,7 @@ import io.seemore.registry.ModelRegistry;
 import io.seemore.registry.UnknownModelException;
 import io.seemore.tokenizer.CharTokenizer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +24,19 @@ import java.util.stream.Stream;
 /** A job request made concrete: its data, tokenizer, network and training options. */
 record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel model, TrainingOptions options) {
 
+    /** The default preset for images over {@link #COMPACT_SIDE} px, and the larger of the two defaults. */
     static final String DEFAULT_PRESET = "small";
-    static final int DEFAULT_STEPS = 500;
+    /** Images up to this side (digits, clothes, icons) get the compact preset by default. */
+    static final int COMPACT_SIDE = 64;
+    static final int DEFAULT_BATCH = 64;
+    /** Without steps, epochs or maxMinutes a job sees about this many examples (within the epoch bounds). */
+    static final int DEFAULT_EXAMPLES_SEEN = 150_000;
+    static final int MIN_DEFAULT_EPOCHS = 3;
+    static final int MAX_DEFAULT_EPOCHS = 40;
+    static final int DEFAULT_EVAL_EXAMPLES = 100;
+    static final int MAX_STEPS = 10_000_000;
+    /** A week. */
+    static final double MAX_MINUTES = 7 * 24 * 60;
 
     /**
      * Refuses a request that cannot run, naming the field, or that would not fit {@code memoryBudget};
@@ -48,7 +60,8 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
             }
         } else {
             try {
-                config = ModelConfig.preset(preset(request), 1);
+                // The default is chosen from the images later; the larger one is checked here.
+                config = ModelConfig.preset(request.preset() == null ? DEFAULT_PRESET : request.preset(), 1);
             } catch (IllegalArgumentException e) {
                 throw new InvalidRequestException("preset", e.getMessage());
             }
@@ -85,41 +98,79 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
             model = base.network();
         } else {
             tokenizer = CharTokenizer.fromTexts(texts);
-            model = VisionLanguageModel.create(ModelConfig.preset(preset(request), tokenizer.vocabularySize()), manager);
+            model = VisionLanguageModel.create(ModelConfig.preset(preset(request, data), tokenizer.vocabularySize()),
+                    manager);
         }
         return new JobPlan(data, tokenizer, model, options(request, data.train().examples().size()));
     }
 
-    private static String preset(TrainingJobRequest request) {
-        return request.preset() == null ? DEFAULT_PRESET : request.preset();
+    /** The request's preset; by default compact for small images, small otherwise. */
+    static String preset(TrainingJobRequest request, DatasetSplits data) {
+        if (request.preset() != null) {
+            return request.preset();
+        }
+        int largest = 0;
+        for (var image : data.train().images().subList(0, Math.min(64, data.train().images().size()))) {
+            try {
+                var decoded = image.load();
+                largest = Math.max(largest, Math.max(decoded.getWidth(), decoded.getHeight()));
+            } catch (io.seemore.datasets.InvalidImageException e) {
+                // Training reports it, with the image's number.
+            }
+        }
+        return largest > 0 && largest <= COMPACT_SIDE ? "compact" : DEFAULT_PRESET;
+    }
+
+    /** Passes over a dataset of {@code trainExamples} when a request gives no length. */
+    static double defaultEpochs(int trainExamples) {
+        return Math.max(MIN_DEFAULT_EPOCHS, Math.min(MAX_DEFAULT_EPOCHS,
+                DEFAULT_EXAMPLES_SEEN / (double) Math.max(1, trainExamples)));
     }
 
     static TrainingOptions options(TrainingJobRequest request, int trainExamples) {
-        int batch = request.batchSize() == null ? 32 : request.batchSize();
+        int batch = request.batchSize() == null ? DEFAULT_BATCH : request.batchSize();
         if (batch < 1 || batch > 1024) {
             throw new InvalidRequestException("batchSize", "batchSize must be between 1 and 1024");
         }
-        int steps = request.epochs() != null
-                ? (int) Math.max(1, Math.ceil(request.epochs() * trainExamples / batch))
-                : request.steps() == null ? DEFAULT_STEPS : request.steps();
-        if (steps < 1 || steps > 10_000_000) {
-            throw new InvalidRequestException("steps", "steps must be between 1 and 10000000");
+        Duration budget = null;
+        if (request.maxMinutes() != null) {
+            if (!(request.maxMinutes() > 0 && request.maxMinutes() <= MAX_MINUTES)) {
+                throw new InvalidRequestException("maxMinutes", "maxMinutes must be above 0 and at most " + MAX_MINUTES);
+            }
+            budget = Duration.ofMillis(Math.round(request.maxMinutes() * 60_000));
         }
-        int tenth = Math.max(1, steps / 10);
+        int steps = request.steps() != null ? request.steps()
+                : request.epochs() != null ? epochsToSteps(request.epochs(), trainExamples, batch)
+                : budget != null ? MAX_STEPS
+                : epochsToSteps(defaultEpochs(trainExamples), trainExamples, batch);
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw new InvalidRequestException("steps", "steps must be between 1 and " + MAX_STEPS);
+        }
+        // Intervals of 0 mean each tenth of the time budget; with a step count, each tenth of it.
+        int tenth = budget != null ? 0 : Math.max(1, steps / 10);
+        int warmup = Math.min(100, Math.max(1, (budget != null ? 1000 : steps) / 10));
         try {
             return new TrainingOptions(steps, batch,
                     request.learningRate() == null ? 2e-3f : request.learningRate(),
-                    request.warmupSteps() == null ? Math.min(100, tenth) : request.warmupSteps(),
+                    request.warmupSteps() == null ? warmup : request.warmupSteps(),
                     request.weightDecay() == null ? 0.01f : request.weightDecay(),
                     request.gradientClip() == null ? 1f : request.gradientClip(),
                     request.evalInterval() == null ? tenth : request.evalInterval(),
                     request.checkpointInterval() == null ? tenth : request.checkpointInterval(),
                     request.seed() == null ? 42 : request.seed(),
-                    trainable(request));
+                    trainable(request),
+                    new Augmentation(request.shift() == null ? 0 : request.shift(),
+                            request.colourJitter() == null ? 0 : request.colourJitter()),
+                    budget,
+                    request.evalExamples() == null ? DEFAULT_EVAL_EXAMPLES : request.evalExamples());
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             throw new InvalidRequestException(message.substring(0, message.indexOf(' ')), message);
         }
+    }
+
+    private static int epochsToSteps(double epochs, int trainExamples, int batch) {
+        return (int) Math.max(1, Math.min(MAX_STEPS, Math.ceil(epochs * trainExamples / batch)));
     }
 
     private static EnumSet<TrainingOptions.Component> trainable(TrainingJobRequest request) {

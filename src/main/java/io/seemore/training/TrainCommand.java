@@ -29,8 +29,10 @@ import java.util.stream.Stream;
  *   --base-model=DIR                           (go on training a checkpoint instead of a preset)
  *   --image-stem=patchify|conv --image-tokens=cls|patches   (override the preset's)
  *   --steps --batch-size --lr --warmup --weight-decay --clip --seed
- *   --eval-interval --checkpoint-interval      (steps; 0 = only at the end)
- *   --eval-images=N                            (held-out images for exact match; default 500)
+ *   --minutes=M                                (time budget; the schedule runs over it)
+ *   --shift=S --colour-jitter=J                (augmentation; default 0, 0)
+ *   --eval-interval --checkpoint-interval      (steps; 0 = each tenth of --minutes, else only at the end)
+ *   --eval-examples=N                          (held-out examples answered at each evaluation; default 100)
  *   --threads=N                                (libtorch intra-op threads; default 1)
  *   --out=DIR                                  (checkpoint directory; required)
  * </pre>
@@ -49,16 +51,19 @@ public final class TrainCommand {
         String base = options.text("base-model", null);
         String preset = base == null ? options.text("preset", "small") : "from " + base;
         int steps = options.integer("steps", 1000);
-        TrainingOptions defaults = TrainingOptions.defaults(steps);
+        float minutes = options.decimal("minutes", 0);
         TrainingOptions training = new TrainingOptions(steps,
-                options.integer("batch-size", defaults.batchSize()),
-                options.decimal("lr", defaults.learningRate()),
-                options.integer("warmup", defaults.warmupSteps()),
-                options.decimal("weight-decay", defaults.weightDecay()),
-                options.decimal("clip", defaults.gradientClip()),
+                options.integer("batch-size", 32),
+                options.decimal("lr", 2e-3f),
+                options.integer("warmup", Math.min(100, steps / 10)),
+                options.decimal("weight-decay", 0.01f),
+                options.decimal("clip", 1f),
                 options.integer("eval-interval", 0),
                 options.integer("checkpoint-interval", 0),
-                seed, EnumSet.allOf(TrainingOptions.Component.class));
+                seed, EnumSet.allOf(TrainingOptions.Component.class),
+                new Augmentation(options.decimal("shift", 0), options.decimal("colour-jitter", 0)),
+                minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null,
+                options.integer("eval-examples", 100));
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("command", "TrainCommand " + String.join(" ", args));
         provenance.put("dataset", data.train().name());
@@ -83,19 +88,18 @@ public final class TrainCommand {
                     preset, model.parameterCount(), data.train().examples().size(), data.test().examples().size());
             TrainingRun run = new TrainingRun(model, tokenizer, data, training, out, provenance, new ProgressPrinter());
             TrainingResult result = run.run(manager, () -> false);
-            System.out.printf("done: %d steps, training loss %.4f, validation loss %.4f%n",
-                    result.steps(), result.trainingLoss(), result.validationLoss());
-
-            Evaluation evaluation = Evaluation.run(new Generator(model, tokenizer), data.test(),
-                    options.integer("eval-images", 500), manager);
-            System.out.printf("exact match on %d held-out images: captions %s, questions %s%n",
-                    evaluation.images(), evaluation.captions(), evaluation.questions());
+            System.out.printf("done: %d steps, training loss %.4f%n", result.steps(), result.trainingLoss());
+            // A last greedy evaluation of the whole held-out split (of its first --eval-images images for shapes).
+            Evaluation evaluation = Evaluation.run(new Generator(model, tokenizer), data.test(), Integer.MAX_VALUE, manager);
+            System.out.println("held-out: " + evaluation);
             evaluation.sampleMistakes().forEach(m -> System.out.println("  " + m));
             Map<String, Object> metadata = new LinkedHashMap<>(provenance);
             metadata.put("steps", result.steps());
+            metadata.put("minutes", minutes);
             metadata.put("options", training);
             metadata.put("trainingLoss", result.trainingLoss());
             metadata.put("validationLoss", result.validationLoss());
+            metadata.put("heldOut", result.heldOut());
             metadata.put("evaluation", evaluation);
             Checkpoint.save(out, model, tokenizer.vocabulary(), metadata);
             System.out.println("checkpoint written to " + out.toAbsolutePath());
@@ -119,8 +123,9 @@ public final class TrainCommand {
         }
 
         @Override
-        public void onValidation(int step, float validationLoss) {
-            System.out.printf("step %d  validation loss %.4f%n", step, validationLoss);
+        public void onEvaluation(int step, HeldOutScore score) {
+            System.out.printf("step %d  validation loss %.4f  exact match %.1f%% of %d  %s%n", step, score.loss(),
+                    100 * score.exactMatch(), score.examples(), score.answers() == null ? "" : "greedy: " + score.answers());
         }
 
         private static String format(Duration duration) {

@@ -19,6 +19,13 @@ public final class TrainingExceptions {
         }
     }
 
+    /** Another evaluation is running; one runs at a time. */
+    public static final class EvaluationRunning extends RuntimeException {
+        public EvaluationRunning() {
+            super("another evaluation is running (one runs at a time); try again when it is done");
+        }
+    }
+
     /** The job is not in a state that allows the operation. */
     public static final class WrongState extends RuntimeException {
         public WrongState(String id, JobState state, String operation) {

@@ -14,6 +14,9 @@ import java.time.Instant;
  * @param totalSteps steps to do
  * @param trainingLoss the last step's loss
  * @param validationLoss the last validation loss
+ * @param exactMatch the last evaluation's share of held-out examples answered exactly right (greedy)
+ * @param characterErrorRate the last evaluation's character edits per expected character, of the
+ *     first {@code evalExamples} held-out examples' greedy answers
  * @param tokensPerSecond training speed (image and text tokens)
  * @param etaSeconds estimated time to the end
  * @param failureReason why it failed, was cancelled or interrupted
@@ -23,7 +26,7 @@ import java.time.Instant;
 public record TrainingJob(
         String id, TrainingJobRequest request, JobState state, Instant createdAt, Instant startedAt,
         Instant finishedAt, int step, int totalSteps, Float trainingLoss, Float validationLoss,
-        Double tokensPerSecond, Long etaSeconds, String failureReason, String modelId) {
+        Double exactMatch, Double characterErrorRate, Double tokensPerSecond, Long etaSeconds, String failureReason, String modelId) {
 
     @JsonProperty("progressPercent")
     public double progressPercent() {
@@ -34,24 +37,30 @@ public record TrainingJob(
         Instant now = Instant.now();
         return new TrainingJob(id, request, newState, createdAt,
                 newState == JobState.RUNNING ? now : startedAt,
-                newState.finished() ? now : null, step, totalSteps, trainingLoss, validationLoss,
-                newState == JobState.RUNNING ? tokensPerSecond : null, newState.finished() ? null : etaSeconds,
+                newState.finished() ? now : null, step, totalSteps, trainingLoss, validationLoss, exactMatch,
+                characterErrorRate, newState == JobState.RUNNING ? tokensPerSecond : null, newState.finished() ? null : etaSeconds,
                 reason, modelId);
     }
 
     TrainingJob withProgress(TrainingListener.StepMetrics metrics) {
         return new TrainingJob(id, request, state, createdAt, startedAt, finishedAt, metrics.step(),
-                metrics.totalSteps(), metrics.loss(), validationLoss, metrics.tokensPerSecond(),
+                metrics.totalSteps(), metrics.loss(), validationLoss, exactMatch, characterErrorRate,
+                metrics.tokensPerSecond(),
                 metrics.etaMillis() / 1000, failureReason, modelId);
     }
 
-    TrainingJob withValidationLoss(float loss) {
+    TrainingJob withEvaluation(HeldOutScore score) {
         return new TrainingJob(id, request, state, createdAt, startedAt, finishedAt, step, totalSteps, trainingLoss,
-                loss, tokensPerSecond, etaSeconds, failureReason, modelId);
+                finite(score.loss()), score.examples() == 0 ? null : score.exactMatch(), score.characterErrorRate(),
+                tokensPerSecond, etaSeconds, failureReason, modelId);
+    }
+
+    private static Float finite(float value) {
+        return Float.isNaN(value) ? null : value;
     }
 
     TrainingJob withModel(String newModelId) {
         return new TrainingJob(id, request, state, createdAt, startedAt, finishedAt, step, totalSteps, trainingLoss,
-                validationLoss, tokensPerSecond, etaSeconds, failureReason, newModelId);
+                validationLoss, exactMatch, characterErrorRate, tokensPerSecond, etaSeconds, failureReason, newModelId);
     }
 }

@@ -14,18 +14,31 @@ import java.util.List;
          "checkpointInterval": 20, "seed": 42, "trainable": ["vision_encoder", "projector", "decoder"]}""")
 public record TrainingJobRequest(
         @Schema(description = "dataset id (GET /api/datasets); shapes-demo is built in") String datasetId,
-        @Schema(description = "seemore, small or tiny; ignored when baseModelId is set", defaultValue = "small")
+        @Schema(description = "seemore, small, compact or tiny; ignored when baseModelId is set. Default: compact "
+                + "when the dataset's images are at most 64 px a side (digits, clothes, icons), else small")
         String preset,
         @Schema(description = "a model version to fine-tune instead of starting from a preset") String baseModelId,
-        @Schema(description = "optimizer steps (or give epochs)", defaultValue = "500") Integer steps,
+        @Schema(description = "optimizer steps (or give epochs). Default, without maxMinutes: about 150,000 "
+                + "examples seen, at least 3 and at most 40 epochs") Integer steps,
         @Schema(description = "passes over the training split, instead of steps") Double epochs,
-        @Schema(defaultValue = "32") Integer batchSize,
+        @Schema(defaultValue = "64") Integer batchSize,
         @Schema(description = "peak learning rate", defaultValue = "0.002") Float learningRate,
-        @Schema(defaultValue = "steps / 10, at most 100") Integer warmupSteps,
+        @Schema(defaultValue = "steps / 10, at most 100 (100 with maxMinutes)") Integer warmupSteps,
         @Schema(defaultValue = "0.01") Float weightDecay,
         @Schema(description = "largest global gradient norm, 0 for none", defaultValue = "1.0") Float gradientClip,
-        @Schema(description = "steps between validation losses", defaultValue = "steps / 10") Integer evalInterval,
-        @Schema(description = "steps between checkpoints", defaultValue = "steps / 10") Integer checkpointInterval,
+        @Schema(description = "steps between held-out evaluations (loss, exact match, character error rate); "
+                + "0: at each tenth of maxMinutes", defaultValue = "steps / 10") Integer evalInterval,
+        @Schema(description = "steps between checkpoints; 0: at each tenth of maxMinutes", defaultValue = "steps / 10")
+        Integer checkpointInterval,
         @Schema(defaultValue = "42") Long seed,
         @Schema(description = "parts that learn: vision_encoder, projector, decoder (default all)")
-        List<String> trainable) {}
+        List<String> trainable,
+        @Schema(description = "time budget: training stops when it is spent (or at steps), the learning-rate "
+                + "schedule fitted to it") Double maxMinutes,
+        @Schema(description = "augmentation: largest random shift of an image, as a share of its side (0-0.5)")
+        Float shift,
+        @Schema(description = "augmentation: largest random change of brightness and contrast (0-1)")
+        Float colourJitter,
+        @Schema(description = "held-out examples answered (greedy) at each evaluation for the character error "
+                + "rate; 0 for none (loss and exact match need no answers)", defaultValue = "100")
+        Integer evalExamples) {}

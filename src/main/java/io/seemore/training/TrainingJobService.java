@@ -120,7 +120,7 @@ public class TrainingJobService implements DatasetUsers {
         JobPlan.check(request, datasets, registry, settings.memoryBudget().toBytes());
         String id = "job-" + UUID.randomUUID().toString().substring(0, 8);
         TrainingJob job = new TrainingJob(id, request, JobState.QUEUED, Instant.now(), null, null, 0, 0, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null);
         enqueue(job);
         return job;
     }
@@ -231,11 +231,13 @@ public class TrainingJobService implements DatasetUsers {
             VisionLanguageModel model = plan.model();
             CharTokenizer tokenizer = plan.tokenizer();
             int completed = 0;
+            long completedNanos = 0;
             if (Files.exists(checkpoint)) {
                 Checkpoint.Loaded saved = Checkpoint.load(checkpoint, manager);
                 model = saved.network();
                 tokenizer = CharTokenizer.fromVocabulary(saved.vocabulary());
                 completed = ((Number) saved.training().getOrDefault("step", 0)).intValue();
+                completedNanos = ((Number) saved.training().getOrDefault(TrainingRun.TRAINING_NANOS, 0)).longValue();
             }
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("jobId", id);
@@ -243,7 +245,8 @@ public class TrainingJobService implements DatasetUsers {
             provenance.put("baseModelId", job.request().baseModelId());
             TrainingRun run = new TrainingRun(model, tokenizer, plan.data(), plan.options(), checkpoint, provenance,
                     new JobListener(id));
-            TrainingResult result = run.run(manager, () -> cancelRequests.contains(id) || shuttingDown, completed);
+            TrainingResult result = run.run(manager, () -> cancelRequests.contains(id) || shuttingDown, completed,
+                    completedNanos);
             if (result.cancelled()) {
                 cancelRequests.remove(id);
                 finish(shuttingDown
@@ -258,6 +261,11 @@ public class TrainingJobService implements DatasetUsers {
             finalMetrics.put("steps", result.steps());
             finalMetrics.put("trainingLoss", result.trainingLoss());
             finalMetrics.put("validationLoss", Float.isNaN(result.validationLoss()) ? null : result.validationLoss());
+            if (result.heldOut() != null) {
+                finalMetrics.put("exactMatch", result.heldOut().exactMatch());
+                finalMetrics.put("characterErrorRate", result.heldOut().characterErrorRate());
+                finalMetrics.put("heldOutExamples", result.heldOut().examples());
+            }
             registry.register(modelId, checkpoint, id, job.request().datasetId(), finalMetrics);
             finish(get(id).withModel(modelId).withState(JobState.SUCCEEDED, null));
         } catch (TrainingDivergedException e) {
@@ -316,14 +324,14 @@ public class TrainingJobService implements DatasetUsers {
                 lastSave = Instant.now();
             }
             metrics.step(id, step);
-            publish(new MetricPoint(step.step(), Instant.now(), step.loss(), null, step.learningRate()));
+            publish(MetricPoint.step(step.step(), step.loss(), step.learningRate()));
         }
 
         @Override
-        public void onValidation(int step, float validationLoss) {
-            jobs.put(id, get(id).withValidationLoss(validationLoss));
-            metrics.validation(id, validationLoss);
-            publish(new MetricPoint(step, Instant.now(), null, validationLoss, learningRate));
+        public void onEvaluation(int step, HeldOutScore score) {
+            jobs.put(id, get(id).withEvaluation(score));
+            metrics.evaluation(id, score);
+            publish(MetricPoint.evaluation(step, score, learningRate));
         }
 
         @Override

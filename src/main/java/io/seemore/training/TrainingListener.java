@@ -6,8 +6,8 @@ public interface TrainingListener {
     /** After every optimizer step. */
     default void onStep(StepMetrics metrics) {}
 
-    /** After each validation pass. */
-    default void onValidation(int step, float validationLoss) {}
+    /** After each held-out evaluation. */
+    default void onEvaluation(int step, HeldOutScore score) {}
 
     /** After a checkpoint was written. */
     default void onCheckpoint(int step, java.nio.file.Path directory) {}

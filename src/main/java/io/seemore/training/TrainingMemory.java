@@ -63,7 +63,7 @@ public final class TrainingMemory {
         return 34 * tokens * width + 5L * heads * tokens * tokens;
     }
 
-    /** The image stem's activations: the input, and for the conv stem three convolution, norm and GELU outputs. */
+    /** The image stem's activations: the input, and for a conv stem three convolution, norm and GELU outputs. */
     private static long stem(ModelConfig c) {
         long pixels = (long) c.imageSize() * c.imageSize();
         if (c.imageStem() == ModelConfig.ImageStem.PATCHIFY) {
@@ -71,7 +71,9 @@ public final class TrainingMemory {
         }
         long values = 3 * pixels;
         int channels = Math.max(c.visionWidth() / 4, 8);
-        for (int i = 1; i <= 3; i++) {
+        // The fine stem's first convolution keeps full resolution; the plain one halves each time.
+        int first = c.imageStem() == ModelConfig.ImageStem.FINE_CONV ? 0 : 1;
+        for (int i = first; i < first + 3; i++) {
             values += 3L * channels * (pixels >> (2 * i));
             channels = Math.min(channels * 2, c.visionWidth());
         }

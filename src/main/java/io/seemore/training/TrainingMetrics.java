@@ -19,7 +19,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Training metrics for Prometheus: per running job (tag {@code job}) the loss, validation loss,
- * learning rate, gradient norm, step and tokens per second, updated every step and removed some
+ * held-out exact match and character error rate, learning rate, gradient norm, step and tokens per second, updated every step and removed some
  * time after the job ends; steps done; jobs by state; finished jobs and their duration by state.
  */
 final class TrainingMetrics {
@@ -28,6 +28,8 @@ final class TrainingMetrics {
     private static final class JobValues {
         volatile double loss = Double.NaN;
         volatile double validationLoss = Double.NaN;
+        volatile double exactMatch = Double.NaN;
+        volatile double characterErrorRate = Double.NaN;
         volatile double learningRate = Double.NaN;
         volatile double gradientNorm = Double.NaN;
         volatile double step;
@@ -70,6 +72,10 @@ final class TrainingMetrics {
         JobValues values = new JobValues();
         gauge(values, job, "seemore.training.loss", v -> v.loss, "Training loss of the last step");
         gauge(values, job, "seemore.training.validation.loss", v -> v.validationLoss, "Last validation loss");
+        gauge(values, job, "seemore.training.eval.exact.match", v -> v.exactMatch,
+                "Share of held-out examples answered exactly right at the last evaluation");
+        gauge(values, job, "seemore.training.eval.character.error.rate", v -> v.characterErrorRate,
+                "Character edits per expected character of held-out answers at the last evaluation");
         gauge(values, job, "seemore.training.learning.rate", v -> v.learningRate, "Learning rate of the last step");
         gauge(values, job, "seemore.training.gradient.norm", v -> v.gradientNorm, "Global gradient norm before clipping");
         gauge(values, job, "seemore.training.step", v -> v.step, "Steps done");
@@ -98,10 +104,14 @@ final class TrainingMetrics {
         steps.increment();
     }
 
-    void validation(String job, float loss) {
+    void evaluation(String job, HeldOutScore score) {
         JobValues values = jobs.get(job);
         if (values != null) {
-            values.validationLoss = loss;
+            values.validationLoss = score.loss();
+            values.exactMatch = score.exactMatch();
+            if (score.answers() != null) {
+                values.characterErrorRate = score.characterErrorRate();
+            }
         }
     }
 

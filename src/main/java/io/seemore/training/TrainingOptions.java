@@ -1,5 +1,6 @@
 package io.seemore.training;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -12,10 +13,16 @@ import java.util.Set;
  * @param warmupSteps steps of linear warm-up from zero
  * @param weightDecay AdamW's decoupled weight decay, applied to matrices only
  * @param gradientClip largest global gradient norm; larger gradients are scaled down (0: off)
- * @param evalInterval steps between validation-loss measurements (0: only at the end)
- * @param checkpointInterval steps between checkpoints (0: only at the end)
- * @param seed seed of initialisation, batch order and dropout
+ * @param evalInterval steps between evaluations (validation loss, exact match); 0: at each tenth of
+ *     the time budget, or only at the end without one
+ * @param checkpointInterval steps between checkpoints; 0 as for evalInterval
+ * @param seed seed of initialisation, batch order, augmentation and dropout
  * @param trainable the parts of the network that learn; the others stay frozen
+ * @param augmentation random changes to training images
+ * @param timeBudget training ends when it is spent (or at {@code steps}, whichever comes first), and
+ *     the learning-rate schedule runs over it; null for none
+ * @param evalExamples held-out examples answered (greedily) for the character error rate at each
+ *     evaluation; 0: none
  */
 public record TrainingOptions(
         int steps,
@@ -27,7 +34,10 @@ public record TrainingOptions(
         int evalInterval,
         int checkpointInterval,
         long seed,
-        Set<Component> trainable) {
+        Set<Component> trainable,
+        Augmentation augmentation,
+        Duration timeBudget,
+        int evalExamples) {
 
     /** The parts of the network that can be frozen or trained. */
     public enum Component { VISION_ENCODER, PROJECTOR, DECODER }
@@ -43,6 +53,9 @@ public record TrainingOptions(
         require(weightDecay >= 0, "weightDecay must not be negative");
         require(gradientClip >= 0, "gradientClip must not be negative");
         require(evalInterval >= 0 && checkpointInterval >= 0, "intervals must not be negative");
+        require(timeBudget == null || !(timeBudget.isNegative() || timeBudget.isZero()), "maxMinutes must be positive");
+        require(evalExamples >= 0, "evalExamples must not be negative");
+        augmentation = augmentation == null ? Augmentation.NONE : augmentation;
         trainable = trainable == null || trainable.isEmpty()
                 ? EnumSet.allOf(Component.class) : EnumSet.copyOf(trainable);
     }
@@ -53,18 +66,35 @@ public record TrainingOptions(
         }
     }
 
-    public static TrainingOptions defaults(int steps) {
-        return new TrainingOptions(steps, 32, 2e-3f, Math.min(100, steps / 10), 0.01f, 1f, 0, 0, 42,
-                EnumSet.allOf(Component.class));
+    /** These options for a given number of steps, with no time budget. */
+    public static TrainingOptions of(int steps, int batchSize, float learningRate, int warmupSteps, long seed,
+            Set<Component> trainable) {
+        return new TrainingOptions(steps, batchSize, learningRate, warmupSteps, 0f, 1f, 0, 0, seed, trainable,
+                Augmentation.NONE, null, 0);
     }
 
-    /** Warm-up, then cosine decay to {@link #FINAL_LEARNING_RATE_SHARE} of the peak. */
+    /**
+     * Share of the run done: of its steps, or of its time budget when that is further along; the
+     * schedule and the tenths-of-the-run intervals follow it.
+     */
+    public double progress(int stepsDone, long elapsedNanos) {
+        double byStep = stepsDone / (double) steps;
+        return timeBudget == null ? byStep : Math.max(byStep, elapsedNanos / (double) timeBudget.toNanos());
+    }
+
+    /** Warm-up over the first steps, then cosine decay to {@link #FINAL_LEARNING_RATE_SHARE} of the peak. */
     public float learningRateAt(int step) {
+        return learningRateAt(step, step / (double) steps);
+    }
+
+    /** As {@link #learningRateAt(int)}, the decay following {@code progress} (see {@link #progress}). */
+    public float learningRateAt(int step, double progress) {
         if (step < warmupSteps) {
             return learningRate * (step + 1) / warmupSteps;
         }
-        double progress = steps <= warmupSteps ? 1 : (step - warmupSteps) / (double) (steps - warmupSteps);
-        double cosine = 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+        double warmupShare = steps <= warmupSteps ? 1 : warmupSteps / (double) steps;
+        double decay = warmupShare >= 1 ? 1 : (progress - warmupShare) / (1 - warmupShare);
+        double cosine = 0.5 * (1 + Math.cos(Math.PI * Math.max(0, Math.min(1, decay))));
         return (float) (learningRate * (FINAL_LEARNING_RATE_SHARE + (1 - FINAL_LEARNING_RATE_SHARE) * cosine));
     }
 }

@@ -3,11 +3,13 @@ package io.seemore.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.seemore.datasets.DatasetSplits;
+import io.seemore.generation.Generator;
 import io.seemore.model.Checkpoint;
 import io.seemore.model.VisionLanguageModel;
 import io.seemore.tokenizer.CharTokenizer;
@@ -20,8 +22,9 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
 /**
- * The training loop: random batches, masked cross-entropy on answer tokens, backward, global-norm
- * clipping, AdamW with warm-up and cosine decay, validation loss and checkpoints at intervals.
+ * The training loop: random batches (augmented), masked cross-entropy on answer tokens, backward,
+ * global-norm clipping, AdamW with warm-up and cosine decay over the steps or a time budget,
+ * held-out evaluations (loss, exact match, character error rate) and checkpoints at intervals.
  * Every array of a step lives in that step's manager, so native memory stays flat.
  */
 public final class TrainingRun {
@@ -88,33 +91,39 @@ public final class TrainingRun {
 
     /** Runs to the last step, or until {@code cancelled} says so (checked before every step). */
     public TrainingResult run(NDManager manager, BooleanSupplier cancelled) {
-        return run(manager, cancelled, 0);
+        return run(manager, cancelled, 0, 0);
     }
 
     /**
      * Goes on from {@code completedSteps} (the network already holds that checkpoint's weights),
-     * with the optimizer state saved beside the checkpoint when it belongs to the same step.
+     * with the optimizer state saved beside the checkpoint when it belongs to the same step;
+     * {@code completedNanos} of a time budget are already spent.
      */
-    public TrainingResult run(NDManager manager, BooleanSupplier cancelled, int completedSteps) {
+    public TrainingResult run(NDManager manager, BooleanSupplier cancelled, int completedSteps, long completedNanos) {
         Engine.getInstance().setRandomSeed((int) (options.seed() + completedSteps));
         SplittableRandom order = new SplittableRandom(options.seed() + completedSteps);
+        SplittableRandom augmentation = order.split();
         ParameterStore parameters = new ParameterStore(manager, false);
         float loss = Float.NaN;
-        float validationLoss = Float.NaN;
-        long started = System.nanoTime();
+        HeldOutScore heldOut = null;
+        long started = System.nanoTime() - completedNanos;
         long tokens = 0;
+        double startProgress = options.progress(completedSteps, completedNanos);
+        double progress = startProgress;
+        int step = completedSteps;
         try (AdamW optimizer = new AdamW(manager)) {
             if (completedSteps > 0 && checkpointDirectory != null) {
                 optimizer.restore(optimizerFile(), completedSteps);
             }
-            for (int step = completedSteps; step < options.steps(); step++) {
+            while (step < options.steps() && progress < 1) {
                 if (cancelled.getAsBoolean()) {
-                    return finish(step, loss, validationLoss, true);
+                    return new TrainingResult(step, loss, heldOut, true);
                 }
-                float learningRate = options.learningRateAt(step);
+                float learningRate = options.learningRateAt(step, progress);
                 float gradientNorm;
                 try (NDManager stepManager = manager.newSubManager()) {
-                    EncodedExamples.Batch batch = train.batch(stepManager, sample(order));
+                    EncodedExamples.Batch batch = train.batch(stepManager, sample(order), options.augmentation(),
+                            augmentation);
                     loss = forwardAndBackward(parameters, batch);
                     if (!Float.isFinite(loss)) {
                         throw new TrainingDivergedException(step + 1, loss);
@@ -123,40 +132,60 @@ public final class TrainingRun {
                     tokens += batch.inputs().getShape().size()
                             + (long) batch.inputs().getShape().get(0) * model.config().imageTokenCount();
                 }
-                long elapsed = (System.nanoTime() - started) / 1_000_000;
+                step++;
+                long elapsedNanos = System.nanoTime() - started;
+                double previousProgress = progress;
+                progress = options.progress(step, elapsedNanos);
+                boolean last = step == options.steps() || progress >= 1;
+                long elapsed = (elapsedNanos - completedNanos) / 1_000_000;
                 double seconds = Math.max(elapsed, 1) / 1000.0;
-                int stepsHere = step + 1 - completedSteps;
-                listener.onStep(new TrainingListener.StepMetrics(step + 1, options.steps(), loss, learningRate,
+                int stepsHere = step - completedSteps;
+                int totalSteps = last ? step : expectedSteps(step, progress);
+                listener.onStep(new TrainingListener.StepMetrics(step, totalSteps, loss, learningRate,
                         gradientNorm, tokens / seconds, stepsHere / seconds,
-                        elapsed * (options.steps() - step - 1) / stepsHere));
-                int done = step + 1;
-                if (due(options.evalInterval(), done)) {
-                    validationLoss = validationLoss(manager, parameters, cancelled);
-                    if (cancelled.getAsBoolean()) {
-                        return finish(done, loss, validationLoss, true);
+                        etaMillis(elapsed, progress, startProgress)));
+                if (last || due(options.evalInterval(), step, previousProgress, progress)) {
+                    HeldOutScore score = evaluate(manager, parameters, cancelled);
+                    if (score == null || cancelled.getAsBoolean()) {
+                        return new TrainingResult(step, loss, heldOut, true);
                     }
-                    listener.onValidation(done, validationLoss);
+                    heldOut = score;
+                    listener.onEvaluation(step, heldOut);
                 }
-                if (checkpointDirectory != null && due(options.checkpointInterval(), done)) {
-                    saveCheckpoint(done, loss, validationLoss);
+                if (checkpointDirectory != null
+                        && (last || due(options.checkpointInterval(), step, previousProgress, progress))) {
+                    saveCheckpoint(step, System.nanoTime() - started, loss, heldOut);
                     optimizer.save(optimizerFile());
                 }
             }
         }
-        return finish(options.steps(), loss, validationLoss, false);
+        return new TrainingResult(step, loss, heldOut, false);
+    }
+
+    /** Time left at the pace so far: {@code elapsed} ms took the run from {@code startProgress} to {@code progress}. */
+    private static long etaMillis(long elapsed, double progress, double startProgress) {
+        return (long) (elapsed * Math.max(0, 1 - progress) / Math.max(progress - startProgress, 1e-9));
+    }
+
+    /** The run's length in steps: its step count, or what its time budget will allow at the pace so far. */
+    private int expectedSteps(int done, double progress) {
+        if (options.timeBudget() == null || progress <= 0) {
+            return options.steps();
+        }
+        return (int) Math.min(options.steps(), Math.max(done, Math.round(done / progress)));
+    }
+
+    /** Every {@code interval} steps; with interval 0, at each tenth of a time budget. */
+    private boolean due(int interval, int done, double previousProgress, double progress) {
+        if (interval > 0) {
+            return done % interval == 0;
+        }
+        return options.timeBudget() != null && (int) (progress * 10) > (int) (previousProgress * 10);
     }
 
     /** The optimizer's moments, kept beside the checkpoint so that a resumed run continues smoothly. */
     private Path optimizerFile() {
         return checkpointDirectory.resolveSibling(checkpointDirectory.getFileName() + ".optimizer");
-    }
-
-    private TrainingResult finish(int steps, float loss, float validationLoss, boolean cancelled) {
-        return new TrainingResult(steps, loss, validationLoss, cancelled);
-    }
-
-    private boolean due(int interval, int done) {
-        return done == options.steps() || (interval > 0 && done % interval == 0);
     }
 
     private int[] sample(SplittableRandom order) {
@@ -174,7 +203,7 @@ public final class TrainingRun {
     private float forwardAndBackward(ParameterStore parameters, EncodedExamples.Batch batch) {
         GRADIENT_COLLECTION.lock();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray lossArray = loss(parameters, batch, true);
+            NDArray lossArray = loss(logits(parameters, batch, true), batch);
             collector.backward(lossArray);
             return lossArray.getFloat();
         } finally {
@@ -182,10 +211,13 @@ public final class TrainingRun {
         }
     }
 
-    /** Mean cross-entropy over the answer tokens of the batch. */
-    private NDArray loss(ParameterStore parameters, EncodedExamples.Batch batch, boolean training) {
+    private NDArray logits(ParameterStore parameters, EncodedExamples.Batch batch, boolean training) {
         boolean visionTraining = training && options.trainable().contains(TrainingOptions.Component.VISION_ENCODER);
-        NDArray logits = model.logits(parameters, batch.images(), batch.inputs(), visionTraining, training);
+        return model.logits(parameters, batch.images(), batch.inputs(), visionTraining, training);
+    }
+
+    /** Mean cross-entropy over the answer tokens of the batch. */
+    private static NDArray loss(NDArray logits, EncodedExamples.Batch batch) {
         NDArray targetLogProbabilities = logits.logSoftmax(2).gather(batch.targets(), 2);
         return targetLogProbabilities.mul(batch.lossWeights()).sum().neg();
     }
@@ -218,36 +250,58 @@ public final class TrainingRun {
     }
 
     /**
-     * Mean answer-token loss over (up to) the first {@link #VALIDATION_EXAMPLES} held-out examples;
-     * stops early (NaN) when {@code cancelled} says so between batches.
+     * Loss and teacher-forced exact match over (up to) the first {@link #VALIDATION_EXAMPLES}
+     * held-out examples, and greedy answers to the first {@code evalExamples}; null when cancelled
+     * between batches.
      */
-    private float validationLoss(NDManager manager, ParameterStore parameters, BooleanSupplier cancelled) {
+    private HeldOutScore evaluate(NDManager manager, ParameterStore parameters, BooleanSupplier cancelled) {
         int count = Math.min(VALIDATION_EXAMPLES, validation.size());
         if (count == 0) {
-            return Float.NaN;
+            return new HeldOutScore(Float.NaN, Double.NaN, 0, null);
         }
         double weightedLoss = 0;
         long answerTokens = 0;
+        long right = 0;
         for (int start = 0; start < count; start += options.batchSize()) {
             if (cancelled.getAsBoolean()) {
-                return Float.NaN;
+                return null;
             }
             int[] indices = java.util.stream.IntStream.range(start, Math.min(count, start + options.batchSize())).toArray();
             try (NDManager batchManager = manager.newSubManager()) {
                 EncodedExamples.Batch batch = validation.batch(batchManager, indices);
-                weightedLoss += loss(parameters, batch, false).getFloat() * batch.answerTokens();
+                NDArray logits = logits(parameters, batch, false);
+                weightedLoss += loss(logits, batch).getFloat() * batch.answerTokens();
                 answerTokens += batch.answerTokens();
+                right += answeredRight(logits, batch);
             }
         }
-        return (float) (weightedLoss / answerTokens);
+        Evaluation answers = null;
+        if (options.evalExamples() > 0 && !cancelled.getAsBoolean()) {
+            try (NDManager scope = manager.newSubManager()) {
+                answers = Evaluation.run(new Generator(model, tokenizer), validation.dataset(), options.evalExamples(),
+                        scope, validation::tensor);
+            }
+        }
+        return new HeldOutScore((float) (weightedLoss / answerTokens), right / (double) count, count, answers);
     }
 
-    private void saveCheckpoint(int step, float loss, float validationLoss) {
+    /** Rows whose every weighted (answer) target is the arg-max of its logits. */
+    private static long answeredRight(NDArray logits, EncodedExamples.Batch batch) {
+        NDArray predicted = logits.argMax(2).toType(DataType.INT64, false);
+        NDArray wrong = predicted.neq(batch.targets().squeeze(2)).logicalAnd(batch.lossWeights().squeeze(2).gt(0));
+        return wrong.sum(new int[] {1}).eq(0).sum().getLong();
+    }
+
+    /** The training metadata key of the time spent, which a resumed run's time budget counts. */
+    public static final String TRAINING_NANOS = "trainingNanos";
+
+    private void saveCheckpoint(int step, long trainingNanos, float loss, HeldOutScore heldOut) {
         Map<String, Object> training = new LinkedHashMap<>(provenance);
         training.put("step", step);
+        training.put(TRAINING_NANOS, trainingNanos);
         training.put("options", options);
         training.put("trainingLoss", loss);
-        training.put("validationLoss", Float.isNaN(validationLoss) ? null : validationLoss);
+        training.put("heldOut", heldOut);
         Checkpoint.save(checkpointDirectory, model, tokenizer.vocabulary(), training);
         listener.onCheckpoint(step, checkpointDirectory);
     }

@@ -178,6 +178,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return unavailable("queue-full", "Training queue full", e, 60);
     }
 
+    @ExceptionHandler(TrainingExceptions.EvaluationRunning.class)
+    ResponseEntity<ProblemDetail> evaluationRunning(TrainingExceptions.EvaluationRunning e) {
+        return unavailable("busy", "An evaluation is running", e, 30);
+    }
+
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("request failed", e);

@@ -17,7 +17,7 @@ final class ObservedService {
     /** Runs a short training job while sending generations; returns the job id. */
     static String exercise(TestHttp http) throws Exception {
         String job = json(http.postJson("/api/training/jobs", Map.of("datasetId", "shapes-demo", "preset", "tiny",
-                "steps", 300, "batchSize", 8, "evalInterval", 50)), 202).get("id").asString();
+                "steps", 300, "batchSize", 8, "evalInterval", 50, "evalExamples", 50)), 202).get("id").asString();
         SplittableRandom random = new SplittableRandom(4);
         long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
         JsonNode state;

@@ -32,7 +32,7 @@ class TrainingRunTest {
     }
 
     private static TrainingOptions options(int steps, float learningRate, EnumSet<TrainingOptions.Component> trainable) {
-        return new TrainingOptions(steps, 6, learningRate, 20, 0f, 1f, 0, 0, 5, trainable);
+        return TrainingOptions.of(steps, 6, learningRate, 20, 5, trainable);
     }
 
     @Test
@@ -52,6 +52,46 @@ class TrainingRunTest {
             Evaluation evaluation = Evaluation.run(trained.generator(), captionsOfSixScenes().train(), 6, manager);
             assertThat(evaluation.sampleMistakes()).isEmpty();
             assertThat(evaluation.captions().right()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aTimeBudgetEndsTheRunEvaluatesAtEachTenthAndTheScheduleDecaysOverIt() {
+        DatasetSplits data = captionsOfSixScenes();
+        CharTokenizer tokenizer = tokenizer(data);
+        List<Float> rates = new ArrayList<>();
+        List<HeldOutScore> evaluations = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionLanguageModel model = VisionLanguageModel.create(
+                    ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
+            TrainingOptions options = new TrainingOptions(1_000_000, 6, 3e-3f, 20, 0f, 1f, 0, 0, 5,
+                    EnumSet.allOf(TrainingOptions.Component.class), Augmentation.NONE, java.time.Duration.ofSeconds(4), 6);
+            long start = System.nanoTime();
+            TrainingResult result = new TrainingRun(model, tokenizer, data, options, null, Map.of(), new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics metrics) {
+                    rates.add(metrics.learningRate());
+                }
+
+                @Override
+                public void onEvaluation(int step, HeldOutScore score) {
+                    evaluations.add(score);
+                }
+            }).run(manager, () -> false);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            assertThat(seconds).isBetween(4.0, 20.0);
+            assertThat(result.steps()).isEqualTo(rates.size()).isLessThan(1_000_000);
+            assertThat(rates.get(rates.size() - 1)).isCloseTo(3e-4f, org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(evaluations).hasSizeBetween(8, 10);
+            assertThat(evaluations.get(evaluations.size() - 1)).isSameAs(result.heldOut());
+            // Teacher-forced exact match is greedy decoding's, and the run's greedy answers (images from
+            // its cache) are those made afterwards from the image files.
+            Evaluation after = Evaluation.run(new Generator(model, tokenizer), data.test(), 6, manager);
+            assertThat(result.heldOut().exactMatch()).isEqualTo(after.exactMatch());
+            assertThat(result.heldOut().answers().characterErrorRate()).isEqualTo(after.characterErrorRate());
+            assertThat(evaluations.stream().map(HeldOutScore::exactMatch).distinct().count())
+                    .as("exact match changes as the model learns").isGreaterThan(1);
         }
     }
 
@@ -121,7 +161,7 @@ class TrainingRunTest {
             VisionLanguageModel model = VisionLanguageModel.create(
                     ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
             TrainingOptions absurd = new TrainingOptions(200, 6, 1e9f, 0, 0f, 0f, 0, 0, 5,
-                    EnumSet.allOf(TrainingOptions.Component.class));
+                    EnumSet.allOf(TrainingOptions.Component.class), Augmentation.NONE, null, 0);
             TrainingRun run = new TrainingRun(model, tokenizer, data, absurd, null, Map.of(), new TrainingListener() {});
             assertThatThrownBy(() -> run.run(manager, () -> false))
                     .isInstanceOf(TrainingDivergedException.class)
@@ -131,7 +171,7 @@ class TrainingRunTest {
 
     @Test
     void theScheduleWarmsUpThenDecaysToATenthOfThePeak() {
-        TrainingOptions options = new TrainingOptions(110, 4, 1f, 10, 0f, 1f, 0, 0, 1,
+        TrainingOptions options = TrainingOptions.of(110, 4, 1f, 10, 1,
                 EnumSet.allOf(TrainingOptions.Component.class));
         assertThat(options.learningRateAt(0)).isEqualTo(0.1f);
         assertThat(options.learningRateAt(9)).isEqualTo(1f);

@@ -100,10 +100,32 @@ class TrainingJobsEndpointTest extends TemporaryHome {
         String model = done.get("modelId").asString();
 
         List<JsonNode> history = List.copyOf(json(http.get("/api/training/jobs/" + job + "/metrics"), 200).valueStream().toList());
-        assertThat(history.stream().filter(p -> p.get("trainingLoss").isNumber())).hasSize(400);
-        assertThat(history.stream().filter(p -> p.get("validationLoss").isNumber())).hasSize(4);
+        assertThat(history.stream().filter(p -> p.path("trainingLoss").isNumber())).hasSize(400);
+        List<JsonNode> evaluations = history.stream().filter(p -> p.path("validationLoss").isNumber()).toList();
+        assertThat(evaluations).hasSize(4).allSatisfy(p -> {
+            assertThat(p.get("exactMatch").asDouble()).isBetween(0.0, 1.0);
+            assertThat(p.get("characterErrorRate").asDouble()).isNotNegative();
+        });
         assertThat(history.get(399 + 3).get("trainingLoss").asDouble())
                 .isLessThan(history.get(0).get("trainingLoss").asDouble());
+        assertThat(done.get("exactMatch").asDouble()).isEqualTo(evaluations.get(3).get("exactMatch").asDouble());
+        assertThat(http.get("/actuator/prometheus").body())
+                .containsPattern("seemore_training_eval_exact_match\\{[^}]*job_id=\"" + job + "\"[^}]*} [0-9.]+")
+                .containsPattern("seemore_training_eval_character_error_rate\\{[^}]*job_id=\"" + job + "\"[^}]*} [0-9.]+");
+
+        // The evaluation endpoint, on the same held-out examples, answers as the job's last evaluation did.
+        JsonNode report = json(http.postJson("/api/models/" + model + "/evaluate",
+                Map.of("datasetId", dataset, "split", "held-out")), 200);
+        assertThat(report.get("examples").asInt()).isEqualTo(1);
+        assertThat(report.get("exactMatch").asDouble()).isEqualTo(done.get("exactMatch").asDouble());
+        assertThat(report.get("characterErrorRate").asDouble()).isEqualTo(done.get("characterErrorRate").asDouble());
+        assertThat(json(http.postJson("/api/models/" + model + "/evaluate", Map.of("datasetId", dataset, "split", "all")),
+                200).get("examples").asInt()).isEqualTo(12);
+        assertThat(json(http.postJson("/api/models/" + model + "/evaluate", Map.of("datasetId", dataset, "split", "x")),
+                400).get("field").asString()).isEqualTo("split");
+        assertThat(http.postJson("/api/models/nope/evaluate", Map.of("datasetId", dataset)).statusCode()).isEqualTo(404);
+        assertThat(json(http.postJson("/api/models/" + model + "/evaluate", Map.of("datasetId", "ds-missing")), 400)
+                .get("field").asString()).isEqualTo("datasetId");
 
         JsonNode models = json(http.get("/api/models"), 200);
         assertThat(models.valueStream().map(m -> m.get("model").get("id").asString())).contains(model, "seemore-shapes");
