@@ -39,14 +39,7 @@ public class EvaluationService {
 
     public EvaluationReport evaluate(String modelId, EvaluationRequest request) {
         registry.version(modelId);
-        if (request.datasetId() == null || request.datasetId().isBlank()) {
-            throw new InvalidRequestException("datasetId", "datasetId is required");
-        }
-        try {
-            datasets.get(request.datasetId());
-        } catch (RuntimeException e) {
-            throw new InvalidRequestException("datasetId", e.getMessage());
-        }
+        JobPlan.requireDataset(datasets, request.datasetId());
         String split = request.split() == null ? "held-out" : request.split().toLowerCase(Locale.ROOT);
         if (!List.of("held-out", "train", "all").contains(split)) {
             throw new InvalidRequestException("split", "split must be held-out, train or all");

@@ -43,14 +43,7 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
      * cheap, so it runs before queueing.
      */
     static void check(TrainingJobRequest request, DatasetService datasets, ModelRegistry registry, long memoryBudget) {
-        if (request.datasetId() == null || request.datasetId().isBlank()) {
-            throw new InvalidRequestException("datasetId", "datasetId is required");
-        }
-        try {
-            datasets.get(request.datasetId());
-        } catch (RuntimeException e) {
-            throw new InvalidRequestException("datasetId", e.getMessage());
-        }
+        requireDataset(datasets, request.datasetId());
         ModelConfig config;
         if (request.baseModelId() != null) {
             try {
@@ -78,6 +71,18 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
         if (estimate > memoryBudget) {
             throw new TrainingExceptions.OverMemoryBudget(estimate, memoryBudget,
                     TrainingMemory.largestBatch(config, memoryBudget));
+        }
+    }
+
+    /** A dataset named by a request body's {@code datasetId}: a 400 naming the field when missing or unknown. */
+    static void requireDataset(DatasetService datasets, String datasetId) {
+        if (datasetId == null || datasetId.isBlank()) {
+            throw new InvalidRequestException("datasetId", "datasetId is required");
+        }
+        try {
+            datasets.get(datasetId);
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("datasetId", e.getMessage());
         }
     }
 

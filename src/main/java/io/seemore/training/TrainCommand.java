@@ -89,7 +89,7 @@ public final class TrainCommand {
             TrainingRun run = new TrainingRun(model, tokenizer, data, training, out, provenance, new ProgressPrinter());
             TrainingResult result = run.run(manager, () -> false);
             System.out.printf("done: %d steps, training loss %.4f%n", result.steps(), result.trainingLoss());
-            // A last greedy evaluation of the whole held-out split (of its first --eval-images images for shapes).
+            // A last greedy evaluation of the whole held-out split.
             Evaluation evaluation = Evaluation.run(new Generator(model, tokenizer), data.test(), Integer.MAX_VALUE, manager);
             System.out.println("held-out: " + evaluation);
             evaluation.sampleMistakes().forEach(m -> System.out.println("  " + m));

@@ -102,7 +102,8 @@ public final class TrainingRun {
     public TrainingResult run(NDManager manager, BooleanSupplier cancelled, int completedSteps, long completedNanos) {
         Engine.getInstance().setRandomSeed((int) (options.seed() + completedSteps));
         SplittableRandom order = new SplittableRandom(options.seed() + completedSteps);
-        SplittableRandom augmentation = order.split();
+        // A stream of its own, so that the batch order is the same with or without augmentation.
+        SplittableRandom augmentation = new SplittableRandom(~(options.seed() + completedSteps));
         ParameterStore parameters = new ParameterStore(manager, false);
         float loss = Float.NaN;
         HeldOutScore heldOut = null;
