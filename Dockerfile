@@ -1,28 +1,34 @@
-# syntax=docker/dockerfile:1
-# Build: the Maven wrapper builds the jar, which is split into layers (dependencies change less
-# often than the application, so image layers are reused).
-FROM eclipse-temurin:17-jdk-jammy AS build
-WORKDIR /workspace
-COPY mvnw pom.xml ./
-COPY .mvn .mvn
-RUN ./mvnw -B -ntp -q dependency:go-offline
-COPY src src
-RUN ./mvnw -B -ntp -q -DskipTests package \
-    && java -Djarmode=tools -jar target/seemore-*.jar extract --layers --launcher --destination extracted
+# The service's image. Build the jar on the host first, then the image:
+#   ./mvnw -DskipTests package && docker build -t seemore .
+# (Maven runs on the host, where its downloads work, not inside the build.)
+# RUNTIME_IMAGE: any glibc image with a Java 17 runtime (libtorch does not load on musl/Alpine);
+# CI builds one from Debian with debootstrap (see .ci/docker-images).
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre-jammy
 
-# Run: a glibc-based JRE (libtorch does not load on musl/Alpine), as a non-root user.
-FROM eclipse-temurin:17-jre-jammy
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+# The jar split into layers: dependencies change less often than the application, so image
+# layers are reused.
+FROM ${RUNTIME_IMAGE} AS layers
+WORKDIR /workspace
+COPY target/seemore-*.jar app.jar
+# (The marker file keeps an empty layer from being an empty COPY, which the classic builder fails on.)
+RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted \
+    && touch extracted/snapshot-dependencies/.layer
+
+FROM ${RUNTIME_IMAGE}
+# curl for the health check (installed over plain http where the image lacks it); a non-root user.
+RUN if ! command -v curl >/dev/null; then \
+        apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*; \
+    fi \
     && useradd --system --uid 10001 --home-dir /app seemore \
     && mkdir -p /data /opt/djl && chown seemore /data /opt/djl
 WORKDIR /app
-COPY --from=build /workspace/extracted/dependencies/ ./
-COPY --from=build /workspace/extracted/spring-boot-loader/ ./
-COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
-COPY --from=build /workspace/extracted/application/ ./
+COPY --from=layers /workspace/extracted/dependencies/ ./
+COPY --from=layers /workspace/extracted/spring-boot-loader/ ./
+COPY --from=layers /workspace/extracted/snapshot-dependencies/ ./
+COPY --from=layers /workspace/extracted/application/ ./
+# No MALLOC_ARENA_MAX=2: with two malloc arenas every answer came out empty (README, "Known problem").
 ENV DJL_CACHE_DIR=/opt/djl \
     SEEMORE_HOME=/data \
-    MALLOC_ARENA_MAX=2 \
     JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -Dai.djl.pytorch.graph_optimizer=false -Xmx2g -XX:G1PeriodicGCInterval=15000"
 USER seemore
 # libtorch is extracted into the image now, so that the container starts offline.

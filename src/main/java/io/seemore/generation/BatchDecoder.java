@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.seemore.model.Engines;
 import io.seemore.model.KvCache;
 import io.seemore.model.ModelConfig;
 import io.seemore.model.VisionLanguageModel;
@@ -80,6 +81,7 @@ public final class BatchDecoder implements AutoCloseable {
      * are finished here; the others come back to be {@linkplain #join joined}.
      */
     public List<Prefilled> prefill(List<Sequence> sequences) {
+        Engines.withoutGradients();
         List<Sequence> live = sequences.stream().filter(sequence -> !endedByCancel(sequence)).toList();
         List<Prefilled> prefilled = new ArrayList<>();
         if (live.isEmpty()) {
@@ -163,6 +165,7 @@ public final class BatchDecoder implements AutoCloseable {
         if (active.isEmpty()) {
             return;
         }
+        Engines.withoutGradients();
         int rows = active.size();
         long cached = cache.length();
         long keys = cached + 1;

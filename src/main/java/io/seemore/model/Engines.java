@@ -1,5 +1,7 @@
 package io.seemore.model;
 
+import ai.djl.pytorch.jni.JniUtils;
+
 /** Settings libtorch reads once, when the engine starts: call before the first NDManager. */
 public final class Engines {
 
@@ -16,6 +18,19 @@ public final class Engines {
             System.getProperties().putIfAbsent("ai.djl.pytorch.num_threads", String.valueOf(threads));
         }
         System.getProperties().putIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    /**
+     * Stops libtorch from recording autograd graphs on the calling thread, for inference. Its grad
+     * mode is per thread and on in every new thread, and parameters require gradients, so every
+     * pass on the generation and training threads built a graph that held its inputs and
+     * intermediates for as long as its outputs (the KV cache) lived. A training step turns it on
+     * again inside its gradient collector.
+     */
+    public static void withoutGradients() {
+        if (JniUtils.isGradMode()) {
+            JniUtils.setGradMode(false);
+        }
     }
 
     /** Starts the engine once, so that libtorch is extracted into the DJL cache (image builds). */

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import io.seemore.datasets.DatasetSplits;
 import io.seemore.generation.Generator;
 import io.seemore.model.Checkpoint;
+import io.seemore.model.Engines;
 import io.seemore.model.VisionLanguageModel;
 import io.seemore.tokenizer.CharTokenizer;
 import java.nio.file.Path;
@@ -256,6 +257,7 @@ public final class TrainingRun {
      * between batches.
      */
     private HeldOutScore evaluate(NDManager manager, ParameterStore parameters, BooleanSupplier cancelled) {
+        Engines.withoutGradients();
         int count = Math.min(VALIDATION_EXAMPLES, validation.size());
         if (count == 0) {
             return new HeldOutScore(Float.NaN, Double.NaN, 0, null);

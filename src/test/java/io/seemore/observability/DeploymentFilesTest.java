@@ -32,17 +32,19 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void theDockerfileCopiesFilesThatExistAndExposesTheServicePort() throws Exception {
+    void theDockerfileTakesTheBuiltJarAndABaseImageArgumentAndExposesTheServicePort() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
+        // From the build context only the jar that ./mvnw package makes (built on the host, where
+        // Maven's downloads work); .ci/docker-smoke builds and runs the image for real.
         Matcher copies = Pattern.compile("(?m)^COPY (?!--from)(.+) \\S+$").matcher(dockerfile);
-        int found = 0;
+        List<String> sources = new java.util.ArrayList<>();
         while (copies.find()) {
-            for (String source : copies.group(1).trim().split("\\s+")) {
-                assertThat(Path.of(source)).as("COPY source").exists();
-                found++;
-            }
+            sources.addAll(List.of(copies.group(1).trim().split("\\s+")));
         }
-        assertThat(found).isGreaterThanOrEqualTo(4);
+        assertThat(sources).containsExactly("target/seemore-*.jar");
+        assertThat(Files.readString(Path.of("pom.xml"))).contains("<artifactId>seemore</artifactId>");
+        assertThat(Files.readString(Path.of(".dockerignore"))).contains("!target/seemore-*.jar");
+        assertThat(dockerfile).contains("ARG RUNTIME_IMAGE=").contains("FROM ${RUNTIME_IMAGE}");
         assertThat(dockerfile).contains("EXPOSE " + servicePort());
         assertThat(dockerfile).contains("localhost:" + servicePort() + "/actuator/health/readiness");
         assertThat(dockerfile.lines().filter(line -> line.startsWith("FROM"))).noneMatch(line -> line.contains("alpine"));
