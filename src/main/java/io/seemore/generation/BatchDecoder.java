@@ -29,6 +29,14 @@ import java.util.List;
 public final class BatchDecoder implements AutoCloseable {
 
     private static final float MASKED = -1e9f;
+    /**
+     * Passes tried when a prefill comes out NaN. A known, not yet understood native-memory problem
+     * (README, "Known problem") makes one now and then; done again, it comes out right.
+     */
+    private static final int ATTEMPTS = 3;
+    private static final String NAN_MESSAGE = "the model's forward pass came out NaN " + ATTEMPTS
+            + " times (a known problem); try again";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchDecoder.class);
 
     private final VisionLanguageModel model;
     private final CharTokenizer tokenizer;
@@ -90,7 +98,15 @@ public final class BatchDecoder implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray imageTokens;
             try {
-                imageTokens = model.encodeImages(prefillParameters, images(live, scope), false);
+                NDArray pixels = images(live, scope);
+                imageTokens = model.encodeImages(prefillParameters, pixels, false);
+                for (int attempt = 1; attempt < ATTEMPTS && !finite(imageTokens); attempt++) {
+                    log.warn("NaN image tokens (known problem, README); encoding again");
+                    imageTokens = model.encodeImages(prefillParameters, pixels, false);
+                }
+                if (!finite(imageTokens)) {
+                    throw new IllegalStateException(NAN_MESSAGE);
+                }
             } catch (RuntimeException e) {
                 live.forEach(sequence -> sequence.fail(e));
                 return prefilled;
@@ -121,9 +137,20 @@ public final class BatchDecoder implements AutoCloseable {
         try {
             sequence.imageTokens = model.config().imageTokenCount();
             sequence.budget(budget(model.config(), sequence.prompt.length));
-            NDArray logits = model.prefill(prefillParameters, imageTokens,
-                    ids(imageTokens.getManager(), sequence.prompt), own);
-            if (sequence.accept(logits.toFloatArray(), tokenizer)) {
+            float[] logits = null;
+            for (int attempt = 0; attempt < ATTEMPTS && (logits == null || hasNaN(logits)); attempt++) {
+                if (logits != null) {
+                    log.warn("NaN logits at prefill (known problem, README); reading the prompt again");
+                    own.close();
+                    own = model.newCache(manager);
+                }
+                logits = model.prefill(prefillParameters, imageTokens, ids(imageTokens.getManager(), sequence.prompt),
+                        own).toFloatArray();
+            }
+            if (hasNaN(logits)) {
+                throw new IllegalStateException(NAN_MESSAGE);
+            }
+            if (sequence.accept(logits, tokenizer)) {
                 return new Prefilled(sequence, own);
             }
         } catch (RuntimeException e) {
@@ -131,6 +158,19 @@ public final class BatchDecoder implements AutoCloseable {
         }
         own.close();
         return null;
+    }
+
+    private static boolean finite(NDArray array) {
+        return !array.isNaN().any().getBoolean();
+    }
+
+    private static boolean hasNaN(float[] values) {
+        for (float value : values) {
+            if (Float.isNaN(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
