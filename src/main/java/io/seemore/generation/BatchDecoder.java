@@ -13,6 +13,8 @@ import io.seemore.tokenizer.CharTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes many sequences together: each {@link #step()} advances every active sequence by one
@@ -36,7 +38,7 @@ public final class BatchDecoder implements AutoCloseable {
     private static final int ATTEMPTS = 3;
     private static final String NAN_MESSAGE = "the model's forward pass came out NaN " + ATTEMPTS
             + " times (known problem, README); answering from it anyway";
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchDecoder.class);
+    private static final Logger log = LoggerFactory.getLogger(BatchDecoder.class);
 
     private final VisionLanguageModel model;
     private final CharTokenizer tokenizer;

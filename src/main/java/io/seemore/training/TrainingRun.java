@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * The training loop: random batches (augmented), masked cross-entropy on answer tokens, backward,
@@ -269,7 +270,7 @@ public final class TrainingRun {
             if (cancelled.getAsBoolean()) {
                 return null;
             }
-            int[] indices = java.util.stream.IntStream.range(start, Math.min(count, start + options.batchSize())).toArray();
+            int[] indices = IntStream.range(start, Math.min(count, start + options.batchSize())).toArray();
             try (NDManager batchManager = manager.newSubManager()) {
                 EncodedExamples.Batch batch = validation.batch(batchManager, indices);
                 NDArray logits = logits(parameters, batch, false);
