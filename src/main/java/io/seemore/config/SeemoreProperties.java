@@ -56,12 +56,21 @@ public record SeemoreProperties(
      * @param metricsRetention how long a finished job's gauges stay on /actuator/prometheus
      * @param memoryBudget native memory one job may use (estimated from its network and batch
      *     before it is queued; a job that would need more is refused)
+     * @param idleThreads intra-op threads a job's steps use while no generation request is running
+     *     or came in the last second (0: one per core); otherwise one, leaving the rest to generation
      */
     public record Training(
             @DefaultValue("1") int concurrentJobs,
             @DefaultValue("8") int queueCapacity,
             @DefaultValue("5m") java.time.Duration metricsRetention,
-            @DefaultValue("6GB") DataSize memoryBudget) {}
+            @DefaultValue("6GB") DataSize memoryBudget,
+            @DefaultValue("0") int idleThreads) {
+
+        /** {@link #idleThreads}, 0 meaning one per core. */
+        public int threadsWhenIdle() {
+            return idleThreads > 0 ? idleThreads : Runtime.getRuntime().availableProcessors();
+        }
+    }
 
     /**
      * @param maxImagePixels most pixels of an image (read from its header before decoding)

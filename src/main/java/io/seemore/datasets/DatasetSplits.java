@@ -7,6 +7,19 @@ import java.util.stream.Stream;
 /** A training split and a held-out split that share no image. */
 public record DatasetSplits(VlmDataset train, VlmDataset test) {
 
+    /** The names {@link #named} knows. */
+    public static final List<String> NAMES = List.of("held-out", "train", "all");
+
+    /** The split called {@code held-out}, {@code train} or {@code all}. */
+    public VlmDataset named(String name) {
+        return switch (name) {
+            case "held-out" -> test;
+            case "train" -> train;
+            case "all" -> all();
+            default -> throw new IllegalArgumentException("split must be one of " + String.join(", ", NAMES));
+        };
+    }
+
     /** Both splits as one dataset: the training examples, then the held-out ones. */
     public VlmDataset all() {
         int offset = train.images().size();

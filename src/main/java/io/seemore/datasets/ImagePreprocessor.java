@@ -1,5 +1,6 @@
 package io.seemore.datasets;
 
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -12,7 +13,7 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Turns any image into what the vision encoder reads: RGB, resized to the model's square size,
+ * Turns any image into what the vision encoder reads: RGB, brought to the model's input size,
  * normalised with the ImageNet mean and standard deviation, channels first.
  */
 public final class ImagePreprocessor {
@@ -66,11 +67,14 @@ public final class ImagePreprocessor {
         }
     }
 
-    /** RGB bytes (height x width x 3) of the image resized to size x size. */
-    public static byte[] toRgb(BufferedImage image, int size) {
-        BufferedImage resized = resize(image, size);
-        byte[] rgb = new byte[size * size * 3];
-        int[] pixels = resized.getRGB(0, 0, size, size, null, 0, size);
+    /**
+     * RGB bytes (height x width x 3) of the image brought to width x height: stretched, or
+     * letterboxed (scaled to fit, centred, the rest filled with the mean colour of the image's border).
+     */
+    public static byte[] toRgb(BufferedImage image, int width, int height, boolean letterbox) {
+        BufferedImage fitted = letterbox ? letterbox(image, width, height) : resize(image, width, height);
+        byte[] rgb = new byte[width * height * 3];
+        int[] pixels = fitted.getRGB(0, 0, width, height, null, 0, width);
         for (int i = 0; i < pixels.length; i++) {
             rgb[3 * i] = (byte) (pixels[i] >> 16);
             rgb[3 * i + 1] = (byte) (pixels[i] >> 8);
@@ -90,32 +94,66 @@ public final class ImagePreprocessor {
         }
     }
 
-    /** The normalised [3, size, size] tensor of an image, flattened. */
-    public static float[] toTensor(BufferedImage image, int size) {
-        float[] tensor = new float[3 * size * size];
-        normalize(toRgb(image, size), tensor, 0);
+    /** The normalised [3, height, width] tensor of an image, flattened ({@link #toRgb} for the fitting). */
+    public static float[] toTensor(BufferedImage image, int width, int height, boolean letterbox) {
+        float[] tensor = new float[3 * width * height];
+        normalize(toRgb(image, width, height, letterbox), tensor, 0);
         return tensor;
     }
 
     /** Bilinear resizing, halving first while the image is over twice the target, to avoid aliasing. */
-    private static BufferedImage resize(BufferedImage image, int size) {
+    private static BufferedImage resize(BufferedImage image, int width, int height) {
         BufferedImage current = image;
-        while (current.getWidth() >= 2 * size && current.getHeight() >= 2 * size) {
-            current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
+        while (current.getWidth() >= 2 * width && current.getHeight() >= 2 * height) {
+            current = draw(current, current.getWidth() / 2, current.getHeight() / 2, Color.WHITE, 0, 0,
+                    current.getWidth() / 2, current.getHeight() / 2);
         }
-        return draw(current, size, size);
+        return draw(current, width, height, Color.WHITE, 0, 0, width, height);
     }
 
-    private static BufferedImage draw(BufferedImage source, int width, int height) {
+    private static BufferedImage letterbox(BufferedImage image, int width, int height) {
+        double scale = Math.min(width / (double) image.getWidth(), height / (double) image.getHeight());
+        int fittedWidth = Math.max(1, Math.min(width, (int) Math.round(image.getWidth() * scale)));
+        int fittedHeight = Math.max(1, Math.min(height, (int) Math.round(image.getHeight() * scale)));
+        BufferedImage fitted = resize(image, fittedWidth, fittedHeight);
+        return draw(fitted, width, height, borderColour(image), (width - fittedWidth) / 2,
+                (height - fittedHeight) / 2, fittedWidth, fittedHeight);
+    }
+
+    /** The mean colour of the outermost pixels: the background a letterboxed image is extended with. */
+    private static Color borderColour(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        long[] sums = new long[3];
+        int count = 0;
+        for (int y = 0; y < height; y++) {
+            // Every pixel of the first and last rows, the two end pixels of the others.
+            int step = y == 0 || y == height - 1 ? 1 : Math.max(1, width - 1);
+            for (int x = 0; x < width; x += step) {
+                Color pixel = new Color(image.getRGB(x, y), true);
+                // Transparent pixels count as the white they are drawn as.
+                float alpha = pixel.getAlpha() / 255f;
+                sums[0] += Math.round(pixel.getRed() * alpha + 255 * (1 - alpha));
+                sums[1] += Math.round(pixel.getGreen() * alpha + 255 * (1 - alpha));
+                sums[2] += Math.round(pixel.getBlue() * alpha + 255 * (1 - alpha));
+                count++;
+            }
+        }
+        return new Color((int) (sums[0] / count), (int) (sums[1] / count), (int) (sums[2] / count));
+    }
+
+    /** {@code source} drawn at (x, y) in w x h on a new width x height canvas filled with {@code background}. */
+    private static BufferedImage draw(BufferedImage source, int width, int height, Color background,
+            int x, int y, int w, int h) {
         BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = target.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            // Transparent pixels become white, as they show in a viewer.
-            g.setColor(java.awt.Color.WHITE);
+            g.setColor(background);
             g.fillRect(0, 0, width, height);
-            g.drawImage(source, 0, 0, width, height, null);
+            // Transparent pixels become the background (white unless letterboxed), as a viewer shows them.
+            g.drawImage(source, x, y, w, h, null);
         } finally {
             g.dispose();
         }

@@ -124,13 +124,13 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     private NDArray images(List<Sequence> sequences, NDManager scope) {
-        int size = model.config().imageSize();
-        int plane = 3 * size * size;
+        ModelConfig config = model.config();
+        int plane = 3 * config.imageHeight() * config.imageWidth();
         float[] pixels = new float[sequences.size() * plane];
         for (int i = 0; i < sequences.size(); i++) {
             System.arraycopy(sequences.get(i).image, 0, pixels, i * plane, plane);
         }
-        return scope.create(pixels, new Shape(sequences.size(), 3, size, size));
+        return scope.create(pixels, new Shape(sequences.size(), 3, config.imageHeight(), config.imageWidth()));
     }
 
     /** The sequence with its cache, or null when it ended at its first token or failed. */

@@ -1,6 +1,7 @@
 package io.seemore.generation;
 
 import ai.djl.ndarray.NDManager;
+import io.seemore.model.Engines;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,11 @@ public final class GenerationScheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GenerationScheduler.class);
     private static final long IDLE_POLL_MILLIS = 200;
+    /**
+     * Intra-op threads of each of the two threads: one each keeps the two stages from taking each
+     * other's core (set on the thread itself, since a training job changes its own count).
+     */
+    private static final int THREADS = 1;
 
     /** The waiting queue is full. */
     public static final class QueueFullException extends RuntimeException {
@@ -98,6 +104,7 @@ public final class GenerationScheduler implements AutoCloseable {
     }
 
     private void prefillLoop() {
+        Engines.useThreads(THREADS);
         while (!closed) {
             try {
                 List<Sequence> newcomers = takeNewcomers();
@@ -146,6 +153,7 @@ public final class GenerationScheduler implements AutoCloseable {
     }
 
     private void decodeLoop() {
+        Engines.useThreads(THREADS);
         while (!closed) {
             try {
                 List<BatchDecoder.Prefilled> newcomers = new ArrayList<>();

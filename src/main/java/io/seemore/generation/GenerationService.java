@@ -11,9 +11,11 @@ import io.seemore.datasets.ImagePreprocessor;
 import io.seemore.datasets.InvalidImageException;
 import io.seemore.registry.ModelRegistry;
 import io.seemore.registry.ModelUnavailableException;
+import io.seemore.model.ModelConfig;
 import io.seemore.registry.ServedModel;
 import io.seemore.tokenizer.UnknownCharactersException;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +48,9 @@ public class GenerationService {
         void onError(RuntimeException error);
     }
 
+    /** Quiet this long before {@link #isIdle()}: a burst of requests keeps its cores between requests. */
+    static final Duration IDLE_AFTER = Duration.ofSeconds(1);
+
     private final ModelRegistry registry;
     private final SeemoreProperties.Generation settings;
     private final ImageLimits imageLimits;
@@ -58,6 +63,7 @@ public class GenerationService {
     private final Counter promptTokens;
     private final Counter generatedTokens;
     private final DistributionSummary batchSize;
+    private volatile long lastActivityNanos = System.nanoTime() - IDLE_AFTER.toNanos();
 
     public GenerationService(ModelRegistry registry, SeemoreProperties properties, MeterRegistry meters) {
         this.registry = registry;
@@ -86,6 +92,15 @@ public class GenerationService {
                 .description("Requests waiting for a place in the batch").register(meters);
     }
 
+    /**
+     * No request queued or being answered, and none came or ended for {@link #IDLE_AFTER}: the cores
+     * are free for a training job (which checks before every step).
+     */
+    public boolean isIdle() {
+        return System.nanoTime() - lastActivityNanos > IDLE_AFTER.toNanos()
+                && schedulers.values().stream().allMatch(s -> s.running() == 0 && s.waiting() == 0);
+    }
+
     /** Generates the whole answer. */
     public CompletableFuture<Answer> generate(GenerationRequest request) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
@@ -110,6 +125,7 @@ public class GenerationService {
      * it midway.
      */
     public Handle start(GenerationRequest request, AnswerListener listener) {
+        lastActivityNanos = System.nanoTime();
         ServedModel model = registry.hold().orElseThrow(ModelUnavailableException::new);
         try {
             GenerationScheduler running = schedulers.get(model);
@@ -130,7 +146,7 @@ public class GenerationService {
         Generator generator = model.generator();
         SamplingOptions options = samplingOptions(request, generator);
         int[] prompt = promptIds(request.prompt(), generator);
-        float[] image = image(request.image(), generator.model().config().imageSize());
+        float[] image = image(request.image(), generator.model().config());
         List<String> stop = request.stop() == null ? List.of() : request.stop();
         return new Sequence(image, prompt, options, stop, settings.requestTimeout().toNanos(),
                 new SequenceListener() {
@@ -141,6 +157,7 @@ public class GenerationService {
 
                     @Override
                     public void onFinish(GenerationResult result) {
+                        lastActivityNanos = System.nanoTime();
                         try {
                             record(result);
                             listener.onAnswer(new Answer(model.id(), result));
@@ -151,6 +168,7 @@ public class GenerationService {
 
                     @Override
                     public void onError(RuntimeException error) {
+                        lastActivityNanos = System.nanoTime();
                         try {
                             listener.onError(error);
                         } finally {
@@ -230,7 +248,7 @@ public class GenerationService {
      * The image's tensor. Decoding a photo takes tens of megabytes for a moment, so only a few are
      * decoded at a time: memory stays bounded however many clients send photos at once.
      */
-    private float[] image(byte[] bytes, int size) {
+    private float[] image(byte[] bytes, ModelConfig config) {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidRequestException("image", "image is required (PNG, JPEG, GIF or BMP)");
         }
@@ -243,7 +261,8 @@ public class GenerationService {
             throw new GenerationScheduler.QueueFullException("the service is stopping");
         }
         try {
-            return ImagePreprocessor.toTensor(ImagePreprocessor.decode(bytes, imageLimits), size);
+            return ImagePreprocessor.toTensor(ImagePreprocessor.decode(bytes, imageLimits),
+                    config.imageWidth(), config.imageHeight(), config.letterbox());
         } catch (InvalidImageException e) {
             throw new InvalidRequestException("image", "image: " + e.getMessage());
         } finally {

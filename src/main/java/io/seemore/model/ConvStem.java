@@ -29,7 +29,8 @@ public final class ConvStem extends AbstractBlock {
 
     private static final int LAYERS = 3;
 
-    private final int imageSize;
+    private final int imageHeight;
+    private final int imageWidth;
     private final int[] strides;
     private final int[] channels;
     private final Conv2d[] convolutions = new Conv2d[LAYERS];
@@ -39,7 +40,8 @@ public final class ConvStem extends AbstractBlock {
     private final int width;
 
     public ConvStem(ModelConfig config) {
-        this.imageSize = config.imageSize();
+        this.imageHeight = config.imageHeight();
+        this.imageWidth = config.imageWidth();
         this.patchSize = config.patchSize();
         this.width = config.visionWidth();
         boolean fine = config.imageStem() == ModelConfig.ImageStem.FINE_CONV;
@@ -84,13 +86,15 @@ public final class ConvStem extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        int side = imageSize;
+        int height = imageHeight;
+        int width = imageWidth;
         for (int i = 0; i < LAYERS; i++) {
-            convolutions[i].initialize(manager, dataType, new Shape(1, channels[i], side, side));
-            side /= strides[i];
-            norms[i].initialize(manager, dataType, new Shape(1, channels[i + 1], side, side));
+            convolutions[i].initialize(manager, dataType, new Shape(1, channels[i], height, width));
+            height /= strides[i];
+            width /= strides[i];
+            norms[i].initialize(manager, dataType, new Shape(1, channels[i + 1], height, width));
         }
-        toPatches.initialize(manager, dataType, new Shape(1, channels[LAYERS], side, side));
+        toPatches.initialize(manager, dataType, new Shape(1, channels[LAYERS], height, width));
     }
 
     @Override

@@ -33,6 +33,18 @@ public final class Engines {
         }
     }
 
+    /**
+     * Sets the calling thread's intra-op thread count (0 leaves it). libtorch keeps one per thread,
+     * and a thread that never set its own takes the last value set by any thread at its first
+     * operation; so a thread that must keep a count sets it itself, each time it may have changed.
+     */
+    public static void useThreads(int threads) {
+        // getNumThreads first: it makes this thread take the inherited value now, not after our set.
+        if (threads > 0 && JniUtils.getNumThreads() != threads) {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
     /** Starts the engine once, so that libtorch is extracted into the DJL cache (image builds). */
     public static void main(String[] args) {
         configure(1);

@@ -1,13 +1,16 @@
 package io.seemore.model;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.Locale;
 
 /**
  * Every hyperparameter of a seemore network, saved with each model so that a checkpoint always
  * rebuilds the network it was trained as.
  *
- * @param imageSize side of the square input image in pixels
- * @param patchSize side of one image patch; the image becomes (imageSize / patchSize)^2 tokens
+ * @param imageHeight height of the input image in pixels (older checkpoints: {@code imageSize}, the side of a square)
+ * @param imageWidth width of the input image in pixels (absent in older checkpoints: the height)
+ * @param imageFit how an image of another shape is brought to that size (null in older checkpoints: stretched)
+ * @param patchSize side of one image patch; the image becomes (height / patchSize) x (width / patchSize) tokens
  * @param imageStem how pixels become patch embeddings
  * @param imageTokens which vision outputs the decoder sees
  * @param visionWidth width of the vision transformer
@@ -22,7 +25,10 @@ import java.util.Locale;
  * @param dropout dropout rate used while training
  */
 public record ModelConfig(
-        int imageSize,
+        @JsonAlias("imageSize") int imageHeight,
+        // Boxed: absent from older checkpoints, and Jackson maps an absent int to an error, not 0.
+        Integer imageWidth,
+        ImageFit imageFit,
         int patchSize,
         ImageStem imageStem,
         ImageTokens imageTokens,
@@ -47,6 +53,17 @@ public record ModelConfig(
         FINE_CONV
     }
 
+    /** How an image whose shape differs from the model's input is resized to it. */
+    public enum ImageFit {
+        /** Resized to the input's width and height, the aspect ratio lost. */
+        STRETCH,
+        /**
+         * Scaled to fit inside, aspect ratio kept, the rest filled with the image's border colour: an
+         * object looks the same whatever the shape of the picture it is in (one item, or two side by side).
+         */
+        LETTERBOX
+    }
+
     /** Which vision outputs are projected into the decoder. */
     public enum ImageTokens {
         /** One token: the CLS embedding (the blog's way). */
@@ -56,8 +73,15 @@ public record ModelConfig(
     }
 
     public ModelConfig {
-        require(imageSize > 0 && patchSize > 0 && imageSize % patchSize == 0,
-                "imageSize must be a positive multiple of patchSize");
+        if (imageWidth == null) {
+            imageWidth = imageHeight;
+        }
+        if (imageFit == null) {
+            imageFit = ImageFit.STRETCH;
+        }
+        require(patchSize > 0 && imageHeight > 0 && imageHeight % patchSize == 0
+                        && imageWidth > 0 && imageWidth % patchSize == 0,
+                "imageHeight and imageWidth must be positive multiples of patchSize");
         require(imageStem == ImageStem.PATCHIFY || patchSize % ConvStem.patchMultiple(imageStem) == 0,
                 "the " + imageStem + " stem needs a patchSize divisible by " + ConvStem.patchMultiple(imageStem));
         require(visionWidth % visionHeads == 0, "visionWidth must be divisible by visionHeads");
@@ -78,17 +102,17 @@ public record ModelConfig(
     public static ModelConfig preset(String name, int vocabularySize) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             // The blog's hyperparameters exactly.
-            case "seemore" -> new ModelConfig(96, 16, ImageStem.PATCHIFY, ImageTokens.CLS,
+            case "seemore" -> new ModelConfig(96, 96, ImageFit.STRETCH, 16, ImageStem.PATCHIFY, ImageTokens.CLS,
                     512, 3, 8, 2048, 128, 8, 8, 128, vocabularySize, 0.1f);
             // Accuracy per CPU-minute: patch tokens and a convolutional stem (see README).
-            case "small" -> new ModelConfig(96, 16, ImageStem.CONV, ImageTokens.PATCHES,
+            case "small" -> new ModelConfig(96, 96, ImageFit.STRETCH, 16, ImageStem.CONV, ImageTokens.PATCHES,
                     160, 4, 4, 320, 128, 3, 4, 96, vocabularySize, 0f);
             // Small images of small objects (digits, clothes, icons): 32 px, 16 patch tokens, a
             // full-resolution conv stem; several times the examples per second of "small".
-            case "compact" -> new ModelConfig(32, 8, ImageStem.FINE_CONV, ImageTokens.PATCHES,
+            case "compact" -> new ModelConfig(32, 32, ImageFit.STRETCH, 8, ImageStem.FINE_CONV, ImageTokens.PATCHES,
                     128, 2, 4, 256, 128, 2, 4, 64, vocabularySize, 0f);
             // For tests: trains in seconds.
-            case "tiny" -> new ModelConfig(32, 8, ImageStem.PATCHIFY, ImageTokens.PATCHES,
+            case "tiny" -> new ModelConfig(32, 32, ImageFit.STRETCH, 8, ImageStem.PATCHIFY, ImageTokens.PATCHES,
                     32, 1, 2, 64, 32, 2, 2, 96, vocabularySize, 0f);
             default -> throw new IllegalArgumentException(
                     "unknown preset '" + name + "' (known: seemore, small, compact, tiny)");
@@ -97,19 +121,29 @@ public record ModelConfig(
 
     /** This config with another image stem and/or image-token choice (null keeps the current one). */
     public ModelConfig withImagePath(String stem, String tokens) {
-        return new ModelConfig(imageSize, patchSize,
+        return new ModelConfig(imageHeight, imageWidth, imageFit, patchSize,
                 stem == null ? imageStem : ImageStem.valueOf(stem.toUpperCase(Locale.ROOT)),
                 tokens == null ? imageTokens : ImageTokens.valueOf(tokens.toUpperCase(Locale.ROOT)),
                 visionWidth, visionLayers, visionHeads, projectorHidden, textWidth, textLayers, textHeads,
                 maxTextLength, vocabularySize, dropout);
     }
 
-    public int patchesPerSide() {
-        return imageSize / patchSize;
+    /**
+     * This config with an input of {@code rows} x {@code columns} patches, images fitted by
+     * {@code fit}; the position table follows the patch count.
+     */
+    public ModelConfig withPatchGrid(int rows, int columns, ImageFit fit) {
+        return new ModelConfig(rows * patchSize, columns * patchSize, fit, patchSize, imageStem, imageTokens,
+                visionWidth, visionLayers, visionHeads, projectorHidden, textWidth, textLayers, textHeads,
+                maxTextLength, vocabularySize, dropout);
+    }
+
+    public boolean letterbox() {
+        return imageFit == ImageFit.LETTERBOX;
     }
 
     public int patchCount() {
-        return patchesPerSide() * patchesPerSide();
+        return (imageHeight / patchSize) * (imageWidth / patchSize);
     }
 
     /** Number of image tokens placed before the text in the decoder's sequence. */

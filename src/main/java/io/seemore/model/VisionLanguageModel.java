@@ -58,8 +58,7 @@ public final class VisionLanguageModel extends AbstractBlock {
 
     /** The image and token shapes this network takes for a batch. */
     public Shape[] inputShapes(long batch, long tokens) {
-        int size = config.imageSize();
-        return new Shape[] {new Shape(batch, 3, size, size), new Shape(batch, tokens)};
+        return new Shape[] {new Shape(batch, 3, config.imageHeight(), config.imageWidth()), new Shape(batch, tokens)};
     }
 
     /** [B, 3, H, W] normalised images to [B, imageTokens, textWidth] decoder inputs. */

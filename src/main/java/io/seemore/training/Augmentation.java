@@ -27,14 +27,13 @@ public record Augmentation(float shift, float colourJitter) {
         return shift == 0 && colourJitter == 0;
     }
 
-    /** A changed copy of {@code rgb} (size x size x 3 bytes); {@code rgb} itself when there is nothing to do. */
-    byte[] apply(byte[] rgb, int size, SplittableRandom random) {
+    /** A changed copy of {@code rgb} (height x width x 3 bytes); {@code rgb} itself when there is nothing to do. */
+    byte[] apply(byte[] rgb, int width, int height, SplittableRandom random) {
         if (isNone()) {
             return rgb;
         }
-        int most = Math.round(shift * size);
-        int dx = most == 0 ? 0 : random.nextInt(-most, most + 1);
-        int dy = most == 0 ? 0 : random.nextInt(-most, most + 1);
+        int dx = offset(Math.round(shift * width), random);
+        int dy = offset(Math.round(shift * height), random);
         float contrast = 1 + colourJitter * (2 * (float) random.nextDouble() - 1);
         float brightness = 1 + colourJitter * (2 * (float) random.nextDouble() - 1);
         float mean = 0;
@@ -43,11 +42,11 @@ public record Augmentation(float shift, float colourJitter) {
         }
         mean /= rgb.length;
         byte[] out = new byte[rgb.length];
-        for (int y = 0; y < size; y++) {
-            int sourceY = clamp(y - dy, size - 1);
-            for (int x = 0; x < size; x++) {
-                int source = 3 * (sourceY * size + clamp(x - dx, size - 1));
-                int target = 3 * (y * size + x);
+        for (int y = 0; y < height; y++) {
+            int sourceY = clamp(y - dy, height - 1);
+            for (int x = 0; x < width; x++) {
+                int source = 3 * (sourceY * width + clamp(x - dx, width - 1));
+                int target = 3 * (y * width + x);
                 for (int c = 0; c < 3; c++) {
                     float value = ((rgb[source + c] & 0xff) - mean) * contrast + mean;
                     out[target + c] = (byte) clamp(Math.round(value * brightness), 255);
@@ -55,6 +54,10 @@ public record Augmentation(float shift, float colourJitter) {
             }
         }
         return out;
+    }
+
+    private static int offset(int most, SplittableRandom random) {
+        return most == 0 ? 0 : random.nextInt(-most, most + 1);
     }
 
     private static int clamp(int value, int max) {

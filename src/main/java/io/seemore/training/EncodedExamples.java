@@ -27,13 +27,13 @@ final class EncodedExamples {
     record Batch(NDArray images, NDArray inputs, NDArray targets, NDArray lossWeights, int answerTokens) {}
 
     private final VlmDataset dataset;
-    private final int imageSize;
+    private final ModelConfig config;
     private final byte[][] images;
     private final Sequence[] sequences;
 
     EncodedExamples(VlmDataset dataset, CharTokenizer tokenizer, ModelConfig config) {
         this.dataset = dataset;
-        this.imageSize = config.imageSize();
+        this.config = config;
         List<ImageSource> sources = dataset.images();
         this.images = IntStream.range(0, sources.size()).parallel()
                 .mapToObj(i -> prepare(dataset.name(), i, sources.get(i)))
@@ -57,7 +57,7 @@ final class EncodedExamples {
 
     private byte[] prepare(String dataset, int index, ImageSource source) {
         try {
-            return ImagePreprocessor.toRgb(source.load(), imageSize);
+            return ImagePreprocessor.toRgb(source.load(), config.imageWidth(), config.imageHeight(), config.letterbox());
         } catch (InvalidImageException e) {
             throw new IllegalArgumentException("image " + (index + 1) + " of " + dataset + ": " + e.getMessage(), e);
         }
@@ -71,9 +71,9 @@ final class EncodedExamples {
         return dataset;
     }
 
-    /** The normalised [3, size, size] tensor of image {@code image}, flattened. */
+    /** The normalised [3, height, width] tensor of image {@code image}, flattened. */
     float[] tensor(int image) {
-        float[] tensor = new float[3 * imageSize * imageSize];
+        float[] tensor = new float[images[image].length];
         ImagePreprocessor.normalize(images[image], tensor, 0);
         return tensor;
     }
@@ -94,7 +94,7 @@ final class EncodedExamples {
         for (int index : indices) {
             length = Math.max(length, sequences[index].tokens().length - 1);
         }
-        int plane = 3 * imageSize * imageSize;
+        int plane = 3 * config.imageHeight() * config.imageWidth();
         float[] pixels = new float[batch * plane];
         int[] inputs = new int[batch * length];
         int[] targets = new int[batch * length];
@@ -102,7 +102,7 @@ final class EncodedExamples {
         int answerTokens = 0;
         for (int row = 0; row < batch; row++) {
             Sequence sequence = sequences[indices[row]];
-            ImagePreprocessor.normalize(augmentation.apply(images[sequence.image()], imageSize, random), pixels, row * plane);
+            ImagePreprocessor.normalize(augmentation.apply(images[sequence.image()], config.imageWidth(), config.imageHeight(), random), pixels, row * plane);
             int[] tokens = sequence.tokens();
             for (int t = 0; t < tokens.length - 1; t++) {
                 inputs[row * length + t] = tokens[t];
@@ -118,7 +118,7 @@ final class EncodedExamples {
             weights[i] /= answerTokens;
         }
         return new Batch(
-                manager.create(pixels, new Shape(batch, 3, imageSize, imageSize)),
+                manager.create(pixels, new Shape(batch, 3, config.imageHeight(), config.imageWidth())),
                 manager.create(inputs, new Shape(batch, length)).toType(ai.djl.ndarray.types.DataType.INT64, false),
                 manager.create(targets, new Shape(batch, length, 1)).toType(ai.djl.ndarray.types.DataType.INT64, false),
                 manager.create(weights, new Shape(batch, length, 1)),

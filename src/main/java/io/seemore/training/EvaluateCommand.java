@@ -11,8 +11,9 @@ import java.nio.file.Path;
 
 /**
  * Measures a checkpoint's exact match and character error rate on the held-out split of a dataset:
- * {@code --model=DIR [--dataset=shapes] [--test-images=500] [--examples=N] [--seed=42] [--threads=1]}.
- * For {@code shapes} the held-out split is the one training used with the same seed.
+ * {@code --model=DIR [--dataset=shapes] [--test-images=500] [--examples=N] [--seed=42] [--threads=1]
+ * [--split=held-out|train|all]}. For {@code shapes} the held-out split is the one training used with
+ * the same seed; {@code --split=all} scores every row of a test file.
  */
 public final class EvaluateCommand {
 
@@ -28,7 +29,7 @@ public final class EvaluateCommand {
                 Checkpoint.Loaded model = Checkpoint.load(Path.of(options.required("model")), manager)) {
             Generator generator = new Generator(model.network(), CharTokenizer.fromVocabulary(model.vocabulary()));
             long start = System.nanoTime();
-            Evaluation evaluation = Evaluation.run(generator, data.test(), options.integer("examples", Integer.MAX_VALUE), manager);
+            Evaluation evaluation = Evaluation.run(generator, data.named(options.text("split", "held-out")), options.integer("examples", Integer.MAX_VALUE), manager);
             System.out.printf("%s (%.0f s)%n", evaluation, (System.nanoTime() - start) / 1e9);
             evaluation.sampleMistakes().forEach(m -> System.out.println("  " + m));
         }

@@ -8,6 +8,7 @@ import io.seemore.datasets.VlmDataset;
 import io.seemore.generation.GenerationResult;
 import io.seemore.generation.Generator;
 import io.seemore.generation.SamplingOptions;
+import io.seemore.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,11 +45,12 @@ public record Evaluation(int examples, double exactMatch, double characterErrorR
 
     /** Evaluates the first {@code maxExamples} examples, decoding and resizing their images. */
     public static Evaluation run(Generator generator, VlmDataset dataset, int maxExamples, NDManager manager) {
-        int size = generator.model().config().imageSize();
+        ModelConfig config = generator.model().config();
         Map<Integer, float[]> tensors = new HashMap<>();
         return run(generator, dataset, maxExamples, manager, image -> tensors.computeIfAbsent(image, i -> {
             try {
-                return ImagePreprocessor.toTensor(dataset.images().get(i).load(), size);
+                return ImagePreprocessor.toTensor(dataset.images().get(i).load(),
+                        config.imageWidth(), config.imageHeight(), config.letterbox());
             } catch (InvalidImageException e) {
                 throw new IllegalArgumentException("image " + (i + 1) + " of " + dataset.name() + ": " + e.getMessage(), e);
             }

@@ -13,7 +13,6 @@ import io.seemore.tokenizer.CharTokenizer;
 import io.seemore.tokenizer.UnknownCharactersException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import org.springframework.stereotype.Service;
@@ -41,7 +40,7 @@ public class EvaluationService {
         registry.version(modelId);
         JobPlan.requireDataset(datasets, request.datasetId());
         String split = request.split() == null ? "held-out" : request.split().toLowerCase(Locale.ROOT);
-        if (!List.of("held-out", "train", "all").contains(split)) {
+        if (!DatasetSplits.NAMES.contains(split)) {
             throw new InvalidRequestException("split", "split must be held-out, train or all");
         }
         int maxExamples = request.maxExamples() == null ? DEFAULT_EXAMPLES : request.maxExamples();
@@ -53,7 +52,7 @@ public class EvaluationService {
         }
         try (NDManager manager = NDManager.newBaseManager();
                 Checkpoint.Loaded model = registry.loadCheckpoint(modelId, manager)) {
-            VlmDataset dataset = select(datasets.splits(request.datasetId()), split);
+            VlmDataset dataset = datasets.splits(request.datasetId()).named(split);
             Generator generator = new Generator(model.network(), CharTokenizer.fromVocabulary(model.vocabulary()));
             long start = System.nanoTime();
             Evaluation evaluation = Evaluation.run(generator, dataset, maxExamples, manager);
@@ -69,13 +68,5 @@ public class EvaluationService {
         } finally {
             running.release();
         }
-    }
-
-    private static VlmDataset select(DatasetSplits splits, String split) {
-        return switch (split) {
-            case "train" -> splits.train();
-            case "held-out" -> splits.test();
-            default -> splits.all();
-        };
     }
 }

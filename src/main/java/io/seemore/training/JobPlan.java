@@ -29,6 +29,10 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     /** Images up to this side (digits, clothes, icons) get the compact preset by default. */
     static final int COMPACT_SIDE = 64;
     static final int DEFAULT_BATCH = 64;
+    /** Training images whose sizes choose the default preset and input shape. */
+    static final int SAMPLED_IMAGES = 64;
+    /** Images within this aspect ratio of square keep the preset's square input. */
+    static final double SQUARE_ENOUGH = 1.25;
     /** Without steps, epochs or maxMinutes a job sees about this many examples (within the epoch bounds). */
     static final int DEFAULT_EXAMPLES_SEEN = 150_000;
     static final int MIN_DEFAULT_EPOCHS = 3;
@@ -103,27 +107,65 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
             model = base.network();
         } else {
             tokenizer = CharTokenizer.fromTexts(texts);
-            model = VisionLanguageModel.create(ModelConfig.preset(preset(request, data), tokenizer.vocabularySize()),
-                    manager);
+            model = VisionLanguageModel.create(config(request, data, tokenizer.vocabularySize()), manager);
         }
         return new JobPlan(data, tokenizer, model, options(request, data.train().examples().size()));
     }
 
-    /** The request's preset; by default compact for small images, small otherwise. */
-    static String preset(TrainingJobRequest request, DatasetSplits data) {
-        if (request.preset() != null) {
-            return request.preset();
+    /**
+     * The network of a new job: the request's preset, by default compact for small images and small
+     * otherwise; for images that are all wider (or all taller) than square, its patch grid takes
+     * their shape at about the same number of patches, each image letterboxed into it, so that an
+     * object looks the same alone or beside another.
+     */
+    static ModelConfig config(TrainingJobRequest request, DatasetSplits data, int vocabularySize) {
+        ImageShapes shapes = ImageShapes.of(data);
+        String preset = request.preset() != null ? request.preset()
+                : shapes.largestSide() > 0 && shapes.largestSide() <= COMPACT_SIDE ? "compact" : DEFAULT_PRESET;
+        ModelConfig config = ModelConfig.preset(preset, vocabularySize);
+        double aspect = shapes.boundingAspect();
+        if (Math.abs(Math.log(aspect)) < Math.log(SQUARE_ENOUGH)) {
+            return config;
         }
-        int largest = 0;
-        for (var image : data.train().images().subList(0, Math.min(64, data.train().images().size()))) {
-            try {
-                var decoded = image.load();
-                largest = Math.max(largest, Math.max(decoded.getWidth(), decoded.getHeight()));
-            } catch (io.seemore.datasets.InvalidImageException e) {
-                // Training reports it, with the image's number.
+        int rows = (int) Math.max(1, Math.round(Math.sqrt(config.patchCount() / aspect)));
+        int columns = (int) Math.max(1, Math.round(rows * aspect));
+        return config.withPatchGrid(rows, columns, ModelConfig.ImageFit.LETTERBOX);
+    }
+
+    /**
+     * Sizes of up to {@value #SAMPLED_IMAGES} training images.
+     *
+     * @param largestSide the longest side seen (0 when none decoded)
+     * @param widest the largest width / height
+     * @param tallest the smallest width / height
+     */
+    record ImageShapes(int largestSide, double widest, double tallest) {
+
+        static ImageShapes of(DatasetSplits data) {
+            int largest = 0;
+            double widest = 0;
+            double tallest = Double.MAX_VALUE;
+            for (var image : data.train().images().subList(0, Math.min(SAMPLED_IMAGES, data.train().images().size()))) {
+                try {
+                    var decoded = image.load();
+                    largest = Math.max(largest, Math.max(decoded.getWidth(), decoded.getHeight()));
+                    double aspect = decoded.getWidth() / (double) decoded.getHeight();
+                    widest = Math.max(widest, aspect);
+                    tallest = Math.min(tallest, aspect);
+                } catch (io.seemore.datasets.InvalidImageException e) {
+                    // Training reports it, with the image's number.
+                }
             }
+            return largest == 0 ? new ImageShapes(0, 1, 1) : new ImageShapes(largest, widest, tallest);
         }
-        return largest > 0 && largest <= COMPACT_SIDE ? "compact" : DEFAULT_PRESET;
+
+        /** The shape every image fits without shrinking more than it must: square when they differ in both ways. */
+        double boundingAspect() {
+            if (tallest >= 1) {
+                return widest;
+            }
+            return widest <= 1 ? tallest : 1;
+        }
     }
 
     /** Passes over a dataset of {@code trainExamples} when a request gives no length. */

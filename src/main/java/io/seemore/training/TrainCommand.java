@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
  *   --train-images=N --test-images=N           (shapes only; default 2000 / 500)
  *   --preset=seemore|small|tiny                (default small)
  *   --base-model=DIR                           (go on training a checkpoint instead of a preset)
- *   --image-stem=patchify|conv --image-tokens=cls|patches   (override the preset's)
+ *   --image-stem=patchify|conv|fine_conv --image-tokens=cls|patches   (override the preset's)
+ *   --patch-grid=ROWSxCOLUMNS --image-fit=stretch|letterbox   (the input's shape; override the preset's)
  *   --steps --batch-size --lr --warmup --weight-decay --clip --seed
  *   --minutes=M                                (time budget; the schedule runs over it)
  *   --shift=S --colour-jitter=J                (augmentation; default 0, 0)
@@ -81,8 +83,13 @@ public final class TrainCommand {
             } else {
                 tokenizer = CharTokenizer.fromTexts(
                         Stream.concat(data.train().texts(), data.test().texts()).collect(Collectors.toSet()));
-                model = VisionLanguageModel.create(ModelConfig.preset(preset, tokenizer.vocabularySize())
-                        .withImagePath(options.text("image-stem", null), options.text("image-tokens", null)), manager);
+                ModelConfig config = ModelConfig.preset(preset, tokenizer.vocabularySize())
+                        .withImagePath(options.text("image-stem", null), options.text("image-tokens", null));
+                String[] grid = options.text("patch-grid", config.imageHeight() / config.patchSize() + "x"
+                        + config.imageWidth() / config.patchSize()).split("x");
+                config = config.withPatchGrid(Integer.parseInt(grid[0]), Integer.parseInt(grid[1]),
+                        ModelConfig.ImageFit.valueOf(options.text("image-fit", config.imageFit().name()).toUpperCase(Locale.ROOT)));
+                model = VisionLanguageModel.create(config, manager);
             }
             System.out.printf("%s preset, %,d parameters, %,d training and %,d held-out examples%n",
                     preset, model.parameterCount(), data.train().examples().size(), data.test().examples().size());

@@ -7,6 +7,7 @@ import io.seemore.config.SeemoreProperties;
 import io.seemore.datasets.DatasetService;
 import io.seemore.datasets.DatasetSplits;
 import io.seemore.datasets.DatasetUsers;
+import io.seemore.generation.GenerationService;
 import io.seemore.model.Checkpoint;
 import io.seemore.model.ModelConfig;
 import io.seemore.model.VisionLanguageModel;
@@ -71,6 +72,7 @@ public class TrainingJobService implements DatasetUsers {
     private final JsonMapper json;
     private final SeemoreProperties.Training settings;
     private final TrainingMetrics metrics;
+    private final GenerationService generation;
     private final ThreadPoolExecutor workers;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
     private final Set<String> cancelRequests = ConcurrentHashMap.newKeySet();
@@ -78,13 +80,14 @@ public class TrainingJobService implements DatasetUsers {
     private volatile boolean shuttingDown;
 
     public TrainingJobService(DataDirectory data, DatasetService datasets, ModelRegistry registry, JsonMapper json,
-            SeemoreProperties properties, MeterRegistry meters) {
+            SeemoreProperties properties, MeterRegistry meters, GenerationService generation) {
         this.data = data;
         this.datasets = datasets;
         this.registry = registry;
         this.json = json;
         this.settings = properties.training();
         this.metrics = new TrainingMetrics(meters, settings.metricsRetention());
+        this.generation = generation;
         this.workers = new ThreadPoolExecutor(settings.concurrentJobs(), settings.concurrentJobs(), 0, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(settings.queueCapacity()), r -> {
                     Thread thread = new Thread(r, "training-job");
@@ -245,8 +248,9 @@ public class TrainingJobService implements DatasetUsers {
             provenance.put("baseModelId", job.request().baseModelId());
             TrainingRun run = new TrainingRun(model, tokenizer, plan.data(), plan.options(), checkpoint, provenance,
                     new JobListener(id));
+            // Every core while nobody waits for an answer; one (generation's share left) otherwise.
             TrainingResult result = run.run(manager, () -> cancelRequests.contains(id) || shuttingDown, completed,
-                    completedNanos);
+                    completedNanos, () -> generation.isIdle() ? settings.threadsWhenIdle() : 1);
             if (result.cancelled()) {
                 cancelRequests.remove(id);
                 finish(shuttingDown

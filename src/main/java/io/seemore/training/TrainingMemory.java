@@ -65,7 +65,7 @@ public final class TrainingMemory {
 
     /** The image stem's activations: the input, and for a conv stem three convolution, norm and GELU outputs. */
     private static long stem(ModelConfig c) {
-        long pixels = (long) c.imageSize() * c.imageSize();
+        long pixels = (long) c.imageHeight() * c.imageWidth();
         if (c.imageStem() == ModelConfig.ImageStem.PATCHIFY) {
             return 3 * pixels;
         }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -93,15 +94,17 @@ public final class TrainingRun {
 
     /** Runs to the last step, or until {@code cancelled} says so (checked before every step). */
     public TrainingResult run(NDManager manager, BooleanSupplier cancelled) {
-        return run(manager, cancelled, 0, 0);
+        return run(manager, cancelled, 0, 0, () -> 0);
     }
 
     /**
      * Goes on from {@code completedSteps} (the network already holds that checkpoint's weights),
      * with the optimizer state saved beside the checkpoint when it belongs to the same step;
-     * {@code completedNanos} of a time budget are already spent.
+     * {@code completedNanos} of a time budget are already spent. Each step runs on as many intra-op
+     * threads as {@code threads} says then (0: as the engine is set).
      */
-    public TrainingResult run(NDManager manager, BooleanSupplier cancelled, int completedSteps, long completedNanos) {
+    public TrainingResult run(NDManager manager, BooleanSupplier cancelled, int completedSteps, long completedNanos,
+            IntSupplier threads) {
         Engine.getInstance().setRandomSeed((int) (options.seed() + completedSteps));
         SplittableRandom order = new SplittableRandom(options.seed() + completedSteps);
         // A stream of its own, so that the batch order is the same with or without augmentation.
@@ -122,6 +125,7 @@ public final class TrainingRun {
                 if (cancelled.getAsBoolean()) {
                     return new TrainingResult(step, loss, heldOut, true);
                 }
+                Engines.useThreads(threads.getAsInt());
                 float learningRate = options.learningRateAt(step, progress);
                 float gradientNorm;
                 try (NDManager stepManager = manager.newSubManager()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import io.seemore.TinyModels;
 import io.seemore.datasets.ImagePreprocessor;
+import io.seemore.model.ModelConfig;
 import io.seemore.datasets.VlmDataset;
 import io.seemore.training.TrainingListener;
 import java.time.Duration;
@@ -30,8 +31,9 @@ class BatchDecoderTest {
         generator = TinyModels.trainedOnSixScenes(manager, new TrainingListener() {}).generator();
         VlmDataset scenes = TinyModels.sixScenes().train();
         images = new ArrayList<>();
+        ModelConfig config = generator.model().config();
         for (var source : scenes.images()) {
-            images.add(ImagePreprocessor.toTensor(source.load(), generator.model().config().imageSize()));
+            images.add(ImagePreprocessor.toTensor(source.load(), config.imageWidth(), config.imageHeight(), config.letterbox()));
         }
     }
 

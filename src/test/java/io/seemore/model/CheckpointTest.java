@@ -56,6 +56,16 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointFromBeforeNonSquareInputsReadsAsASquareStretchedInput() {
+        // The shipped model's header names one imageSize and no width or fit.
+        ModelConfig shipped = Checkpoint.describeResource("model").config();
+        assertThat(shipped.imageHeight()).isEqualTo(96);
+        assertThat(shipped.imageWidth()).isEqualTo(96);
+        assertThat(shipped.imageFit()).isEqualTo(ModelConfig.ImageFit.STRETCH);
+        assertThat(shipped.patchCount()).isEqualTo(36);
+    }
+
+    @Test
     void aCheckpointOfAnotherFormatVersionIsRefusedClearly() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Path target = directory.resolve("model");

@@ -10,9 +10,12 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class VisionLanguageModelTest {
 
@@ -34,16 +37,22 @@ class VisionLanguageModelTest {
     }
 
     private NDArray images(ModelConfig config, int batch) {
-        return manager.randomNormal(new Shape(batch, 3, config.imageSize(), config.imageSize()));
+        return manager.randomNormal(new Shape(batch, 3, config.imageHeight(), config.imageWidth()));
     }
 
     private NDArray tokens(int batch, int length) {
         return manager.randomInteger(0, VOCABULARY, new Shape(batch, length), DataType.INT64);
     }
 
-    @Test
-    void everyBlockHasTheExpectedOutputShape() {
-        ModelConfig config = ModelConfig.preset("tiny", VOCABULARY);
+    /** The tiny preset, and a wide input (2 x 5 patches) through the fine conv stem. */
+    static List<ModelConfig> squareAndWideInputs() {
+        ModelConfig tiny = ModelConfig.preset("tiny", VOCABULARY);
+        return List.of(tiny, tiny.withImagePath("fine_conv", null).withPatchGrid(2, 5, ModelConfig.ImageFit.LETTERBOX));
+    }
+
+    @ParameterizedTest
+    @MethodSource("squareAndWideInputs")
+    void everyBlockHasTheExpectedOutputShape(ModelConfig config) {
         VisionLanguageModel model = VisionLanguageModel.create(config, manager);
         NDArray images = images(config, 2);
         int patches = config.patchCount();
@@ -55,6 +64,7 @@ class VisionLanguageModelTest {
         assertThat(vision.getShape()).isEqualTo(new Shape(2, patches + 1, config.visionWidth()));
         NDArray imageTokens = model.encodeImages(parameters, images, false);
         assertThat(imageTokens.getShape()).isEqualTo(new Shape(2, patches, config.textWidth()));
+        assertThat(patches).isEqualTo(config.imageHeight() / config.patchSize() * (config.imageWidth() / config.patchSize()));
         NDArray hidden = model.decoder().hidden(parameters, imageTokens, tokens(2, 5), 0, null, false);
         assertThat(hidden.getShape()).isEqualTo(new Shape(2, 5, config.textWidth()));
         assertThat(model.logits(parameters, images, tokens(2, 5), false).getShape())
@@ -76,7 +86,7 @@ class VisionLanguageModelTest {
     @Test
     void theClsVariantAndThePatchifyStemGiveOneImageToken() {
         ModelConfig blog = ModelConfig.preset("seemore", VOCABULARY);
-        ModelConfig small = new ModelConfig(32, 8, blog.imageStem(), blog.imageTokens(), 32, 1, 2, 64, 32, 1, 2,
+        ModelConfig small = new ModelConfig(32, 32, ModelConfig.ImageFit.STRETCH, 8, blog.imageStem(), blog.imageTokens(), 32, 1, 2, 64, 32, 1, 2,
                 16, VOCABULARY, 0.1f);
         VisionLanguageModel model = VisionLanguageModel.create(small, manager);
         assertThat(model.encodeImages(parameters, images(small, 2), false).getShape())
@@ -104,7 +114,8 @@ class VisionLanguageModelTest {
     void theSeemorePresetHasTheParameterCountOfItsConfig() {
         int vocabulary = 65;
         ModelConfig config = ModelConfig.preset("seemore", vocabulary);
-        assertThat(config.imageSize()).isEqualTo(96);
+        assertThat(config.imageHeight()).isEqualTo(96);
+        assertThat(config.imageWidth()).isEqualTo(96);
         assertThat(config.patchSize()).isEqualTo(16);
         assertThat(config.visionWidth()).isEqualTo(512);
         assertThat(config.textLayers()).isEqualTo(8);

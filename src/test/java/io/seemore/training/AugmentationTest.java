@@ -36,7 +36,7 @@ class AugmentationTest {
         SplittableRandom random = new SplittableRandom(1);
         java.util.Set<String> offsets = new java.util.HashSet<>();
         for (int i = 0; i < 500; i++) {
-            int[] at = whereIsTheDot(shift.apply(dot(4, 4), SIZE, random));
+            int[] at = whereIsTheDot(shift.apply(dot(4, 4), SIZE, SIZE, random));
             assertThat(Math.abs(at[0] - 4)).isLessThanOrEqualTo(2);
             assertThat(Math.abs(at[1] - 4)).isLessThanOrEqualTo(2);
             offsets.add(at[0] + "," + at[1]);
@@ -48,10 +48,10 @@ class AugmentationTest {
     void theEdgesAreRepeatedIntoTheGapAndNoneChangesNothing() {
         byte[] grey = new byte[SIZE * SIZE * 3];
         java.util.Arrays.fill(grey, (byte) 90);
-        byte[] shifted = new Augmentation(0.5f, 0).apply(grey, SIZE, new SplittableRandom(3));
+        byte[] shifted = new Augmentation(0.5f, 0).apply(grey, SIZE, SIZE, new SplittableRandom(3));
         assertThat(shifted).containsOnly((byte) 90);
         byte[] image = dot(1, 2);
-        assertThat(Augmentation.NONE.apply(image, SIZE, new SplittableRandom(3))).isSameAs(image);
+        assertThat(Augmentation.NONE.apply(image, SIZE, SIZE, new SplittableRandom(3))).isSameAs(image);
     }
 
     @Test
@@ -61,7 +61,7 @@ class AugmentationTest {
         SplittableRandom random = new SplittableRandom(5);
         java.util.Set<Integer> brightest = new java.util.HashSet<>();
         for (int i = 0; i < 50; i++) {
-            byte[] changed = jitter.apply(image, SIZE, random);
+            byte[] changed = jitter.apply(image, SIZE, SIZE, random);
             assertThat(whereIsTheDot(changed)).containsExactly(3, 3);
             brightest.add(changed[3 * (3 * SIZE + 3)] & 0xff);
         }

@@ -9,6 +9,7 @@ import io.seemore.datasets.ImageSource;
 import io.seemore.datasets.ShapesDataset;
 import io.seemore.datasets.VlmDataset;
 import io.seemore.generation.InvalidRequestException;
+import io.seemore.model.ModelConfig;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.List;
@@ -62,15 +63,49 @@ class JobPlanTest {
         }
     }
 
+    private static DatasetSplits images(int... widthsAndHeights) {
+        List<ImageSource> images = new java.util.ArrayList<>();
+        List<Example> examples = new java.util.ArrayList<>();
+        for (int i = 0; i < widthsAndHeights.length; i += 2) {
+            int width = widthsAndHeights[i];
+            int height = widthsAndHeights[i + 1];
+            examples.add(new Example(images.size(), "", "the number 47"));
+            images.add(() -> new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY));
+        }
+        VlmDataset dataset = new VlmDataset("digits", images, examples);
+        return new DatasetSplits(dataset, dataset);
+    }
+
+    private static ModelConfig config(String json, DatasetSplits data) {
+        return JobPlan.config(request(json), data, 20);
+    }
+
     @Test
     void smallImagesGetTheCompactPresetAndLargerOnesSmall() {
-        ImageSource digit = () -> new BufferedImage(56, 28, BufferedImage.TYPE_BYTE_GRAY);
-        VlmDataset digits = new VlmDataset("digits", List.of(digit), List.of(new Example(0, "", "the number 47")));
-        assertThat(JobPlan.preset(request("{\"datasetId\": \"d\"}"), new DatasetSplits(digits, digits)))
-                .isEqualTo("compact");
-        assertThat(JobPlan.preset(request("{\"datasetId\": \"d\"}"), ShapesDataset.generate(4, 1, 1)))
-                .isEqualTo("small");
-        assertThat(JobPlan.preset(request("{\"datasetId\": \"d\", \"preset\": \"tiny\"}"), new DatasetSplits(digits, digits)))
-                .isEqualTo("tiny");
+        ModelConfig digits = config("{\"datasetId\": \"d\"}", images(28, 28, 30, 28));
+        assertThat(digits).isEqualTo(ModelConfig.preset("compact", 20));
+        assertThat(config("{\"datasetId\": \"d\"}", ShapesDataset.generate(4, 1, 1)))
+                .isEqualTo(ModelConfig.preset("small", 20));
+        assertThat(config("{\"datasetId\": \"d\", \"preset\": \"tiny\"}", images(28, 28)))
+                .isEqualTo(ModelConfig.preset("tiny", 20));
+    }
+
+    @Test
+    void imagesAllWiderThanSquareGetAWideLetterboxedInputOfAboutThePresetsPatches() {
+        // Single digits and pairs side by side: 2:1 fits both, compact's 16 patches become 3 x 6.
+        ModelConfig wide = config("{\"datasetId\": \"d\"}", images(28, 28, 56, 28));
+        assertThat(wide.imageHeight()).isEqualTo(24);
+        assertThat(wide.imageWidth()).isEqualTo(48);
+        assertThat(wide.imageFit()).isEqualTo(ModelConfig.ImageFit.LETTERBOX);
+        assertThat(wide.withPatchGrid(4, 4, ModelConfig.ImageFit.STRETCH)).isEqualTo(ModelConfig.preset("compact", 20));
+        // Tall images the other way round; a mix of tall and wide stays square.
+        ModelConfig tall = config("{\"datasetId\": \"d\"}", images(28, 56, 28, 28));
+        assertThat(tall.imageHeight()).isEqualTo(48);
+        assertThat(tall.imageWidth()).isEqualTo(24);
+        assertThat(config("{\"datasetId\": \"d\"}", images(28, 56, 56, 28))).isEqualTo(ModelConfig.preset("compact", 20));
+        // Large wide photos: small's 6 x 6 become 4 x 8.
+        ModelConfig photos = config("{\"datasetId\": \"d\"}", images(400, 200));
+        assertThat(photos.imageHeight() / photos.patchSize()).isEqualTo(4);
+        assertThat(photos.imageWidth() / photos.patchSize()).isEqualTo(8);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import io.seemore.TinyModels;
 import io.seemore.datasets.DatasetSplits;
 import io.seemore.datasets.Example;
@@ -177,5 +178,25 @@ class TrainingRunTest {
         assertThat(options.learningRateAt(9)).isEqualTo(1f);
         assertThat(options.learningRateAt(60)).isCloseTo(0.55f, org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(options.learningRateAt(110)).isCloseTo(0.1f, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    @Test
+    void eachStepRunsOnTheIntraOpThreadCountAskedForThen() {
+        // The service asks for every core while no generation runs, one otherwise (TrainingJobService).
+        DatasetSplits data = captionsOfSixScenes();
+        CharTokenizer tokenizer = tokenizer(data);
+        List<Integer> threads = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionLanguageModel model = VisionLanguageModel.create(
+                    ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);
+            new TrainingRun(model, tokenizer, data, options(6, 1e-3f, EnumSet.allOf(TrainingOptions.Component.class)),
+                    null, Map.of(), new TrainingListener() {
+                        @Override
+                        public void onStep(StepMetrics metrics) {
+                            threads.add(JniUtils.getNumThreads());
+                        }
+                    }).run(manager, () -> false, 0, 0, () -> threads.size() % 3 == 2 ? 1 : 2);
+        }
+        assertThat(threads).containsExactly(2, 2, 1, 2, 2, 1);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seemore.benchmark.MultipartForm;
 import io.seemore.datasets.ShapesScene;
+import io.seemore.generation.GenerationRequest;
+import io.seemore.generation.GenerationService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -12,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +32,31 @@ class GenerateEndpointTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    GenerationService generation;
+
+    @Test
+    void theServiceCountsAsIdleForTrainingOnlyAfterASecondWithoutRequests() throws Exception {
+        awaitIdle();
+        CompletableFuture<GenerationService.Answer> answer = generation.generate(
+                new GenerationRequest(ShapesScene.random(new SplittableRandom(5)).png(), "", 50, null, null, null, null));
+        assertThat(generation.isIdle()).isFalse();
+        answer.get(60, TimeUnit.SECONDS);
+        assertThat(generation.isIdle()).as("just answered").isFalse();
+        long quiet = awaitIdle();
+        assertThat(quiet).isGreaterThanOrEqualTo(900);
+    }
+
+    /** Milliseconds until the service is idle (at most 10 s). */
+    private long awaitIdle() throws InterruptedException {
+        long start = System.nanoTime();
+        while (!generation.isIdle()) {
+            assertThat(System.nanoTime() - start).as("idle within 10 s").isLessThan(10_000_000_000L);
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
 
     @Test
     void aGeneratedSceneGetsItsCorrectCaptionAndAnswers() throws Exception {
