@@ -104,7 +104,7 @@ public final class Benchmark {
         VisionLanguageModel model = VisionLanguageModel.create(config, manager);
         suppressEndOfText(model);
         Generator generator = new Generator(model, tokenizer);
-        float[] image = new float[3 * config.imageHeight() * config.imageWidth()];
+        float[] image = new float[config.imageValues()];
         int[] prompt = tokenizer.encodePrompt("");
         SamplingOptions greedy = SamplingOptions.greedy(NEW_TOKENS);
         generator.generate(manager, image, prompt, greedy, t -> {});

@@ -105,10 +105,9 @@ public final class ImagePreprocessor {
     private static BufferedImage resize(BufferedImage image, int width, int height) {
         BufferedImage current = image;
         while (current.getWidth() >= 2 * width && current.getHeight() >= 2 * height) {
-            current = draw(current, current.getWidth() / 2, current.getHeight() / 2, Color.WHITE, 0, 0,
-                    current.getWidth() / 2, current.getHeight() / 2);
+            current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
         }
-        return draw(current, width, height, Color.WHITE, 0, 0, width, height);
+        return draw(current, width, height);
     }
 
     private static BufferedImage letterbox(BufferedImage image, int width, int height) {
@@ -140,6 +139,11 @@ public final class ImagePreprocessor {
             }
         }
         return new Color((int) (sums[0] / count), (int) (sums[1] / count), (int) (sums[2] / count));
+    }
+
+    /** {@code source} stretched over a new width x height canvas. */
+    private static BufferedImage draw(BufferedImage source, int width, int height) {
+        return draw(source, width, height, Color.WHITE, 0, 0, width, height);
     }
 
     /** {@code source} drawn at (x, y) in w x h on a new width x height canvas filled with {@code background}. */

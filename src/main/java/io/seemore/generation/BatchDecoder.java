@@ -125,12 +125,12 @@ public final class BatchDecoder implements AutoCloseable {
 
     private NDArray images(List<Sequence> sequences, NDManager scope) {
         ModelConfig config = model.config();
-        int plane = 3 * config.imageHeight() * config.imageWidth();
+        int plane = config.imageValues();
         float[] pixels = new float[sequences.size() * plane];
         for (int i = 0; i < sequences.size(); i++) {
             System.arraycopy(sequences.get(i).image, 0, pixels, i * plane, plane);
         }
-        return scope.create(pixels, new Shape(sequences.size(), 3, config.imageHeight(), config.imageWidth()));
+        return scope.create(pixels, config.imageShape(sequences.size()));
     }
 
     /** The sequence with its cache, or null when it ended at its first token or failed. */

@@ -1,6 +1,7 @@
 package io.seemore.model;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
 
 /**
@@ -136,6 +137,16 @@ public record ModelConfig(
         return new ModelConfig(rows * patchSize, columns * patchSize, fit, patchSize, imageStem, imageTokens,
                 visionWidth, visionLayers, visionHeads, projectorHidden, textWidth, textLayers, textHeads,
                 maxTextLength, vocabularySize, dropout);
+    }
+
+    /** The shape of a batch of normalised input images: [batch, 3, height, width]. */
+    public Shape imageShape(long batch) {
+        return new Shape(batch, 3, imageHeight, imageWidth);
+    }
+
+    /** Values in one normalised input image (3 x height x width). */
+    public int imageValues() {
+        return 3 * imageHeight * imageWidth;
     }
 
     public boolean letterbox() {

@@ -69,7 +69,7 @@ public final class VisionEncoder extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        stem.initialize(manager, dataType, new Shape(1, 3, config.imageHeight(), config.imageWidth()));
+        stem.initialize(manager, dataType, config.imageShape(1));
         for (TransformerBlock block : blocks) {
             Layers.initialize(block, manager, dataType, config.visionWidth());
         }

@@ -58,7 +58,7 @@ public final class VisionLanguageModel extends AbstractBlock {
 
     /** The image and token shapes this network takes for a batch. */
     public Shape[] inputShapes(long batch, long tokens) {
-        return new Shape[] {new Shape(batch, 3, config.imageHeight(), config.imageWidth()), new Shape(batch, tokens)};
+        return new Shape[] {config.imageShape(batch), new Shape(batch, tokens)};
     }
 
     /** [B, 3, H, W] normalised images to [B, imageTokens, textWidth] decoder inputs. */

@@ -94,7 +94,7 @@ final class EncodedExamples {
         for (int index : indices) {
             length = Math.max(length, sequences[index].tokens().length - 1);
         }
-        int plane = 3 * config.imageHeight() * config.imageWidth();
+        int plane = config.imageValues();
         float[] pixels = new float[batch * plane];
         int[] inputs = new int[batch * length];
         int[] targets = new int[batch * length];
@@ -118,7 +118,7 @@ final class EncodedExamples {
             weights[i] /= answerTokens;
         }
         return new Batch(
-                manager.create(pixels, new Shape(batch, 3, config.imageHeight(), config.imageWidth())),
+                manager.create(pixels, config.imageShape(batch)),
                 manager.create(inputs, new Shape(batch, length)).toType(ai.djl.ndarray.types.DataType.INT64, false),
                 manager.create(targets, new Shape(batch, length, 1)).toType(ai.djl.ndarray.types.DataType.INT64, false),
                 manager.create(weights, new Shape(batch, length, 1)),

@@ -37,7 +37,7 @@ class VisionLanguageModelTest {
     }
 
     private NDArray images(ModelConfig config, int batch) {
-        return manager.randomNormal(new Shape(batch, 3, config.imageHeight(), config.imageWidth()));
+        return manager.randomNormal(config.imageShape(batch));
     }
 
     private NDArray tokens(int batch, int length) {
