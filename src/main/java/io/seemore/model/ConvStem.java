@@ -10,8 +10,11 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 
 /**
@@ -28,6 +31,13 @@ import ai.djl.util.PairList;
 public final class ConvStem extends AbstractBlock {
 
     private static final int LAYERS = 3;
+    /**
+     * He initialisation, std sqrt(2 / fan-in), for the convolutions: the transformer's N(0, 0.02)
+     * is far too small for a 3x3 kernel's fan-in (27 for the first). On Fashion-MNIST it gave 0.5-0.9
+     * points more exact match for the same steps (README).
+     */
+    private static final Initializer HE = new XavierInitializer(
+            XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2);
 
     private final int imageHeight;
     private final int imageWidth;
@@ -86,6 +96,12 @@ public final class ConvStem extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // Set here, not in the constructor: the network's own initializer, set after its children
+        // are built, would replace it.
+        for (Conv2d convolution : convolutions) {
+            convolution.setInitializer(HE, Parameter.Type.WEIGHT);
+        }
+        toPatches.setInitializer(HE, Parameter.Type.WEIGHT);
         int height = imageHeight;
         int width = imageWidth;
         for (int i = 0; i < LAYERS; i++) {

@@ -111,7 +111,7 @@ public record ModelConfig(
             // Small images of small objects (digits, clothes, icons): 32 px, 16 patch tokens, a
             // full-resolution conv stem; several times the examples per second of "small".
             case "compact" -> new ModelConfig(32, 32, ImageFit.STRETCH, 8, ImageStem.FINE_CONV, ImageTokens.PATCHES,
-                    128, 2, 4, 256, 128, 2, 4, 64, vocabularySize, 0f);
+                    128, 1, 4, 256, 128, 1, 4, 64, vocabularySize, 0f);
             // For tests: trains in seconds.
             case "tiny" -> new ModelConfig(32, 32, ImageFit.STRETCH, 8, ImageStem.PATCHIFY, ImageTokens.PATCHES,
                     32, 1, 2, 64, 32, 2, 2, 96, vocabularySize, 0f);

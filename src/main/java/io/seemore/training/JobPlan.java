@@ -33,6 +33,8 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     static final int SAMPLED_IMAGES = 64;
     /** Images within this aspect ratio of square keep the preset's square input. */
     static final double SQUARE_ENOUGH = 1.25;
+    /** The longest side of a non-square input, in short sides: it costs up to this many times the square one. */
+    static final int LONGEST_GRID = 2;
     /** Without steps, epochs or maxMinutes a job sees about this many examples (within the epoch bounds). */
     static final int DEFAULT_EXAMPLES_SEEN = 150_000;
     static final int MIN_DEFAULT_EPOCHS = 3;
@@ -114,9 +116,9 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
 
     /**
      * The network of a new job: the request's preset, by default compact for small images and small
-     * otherwise; for images that are all wider (or all taller) than square, its patch grid takes
-     * their shape at about the same number of patches, each image letterboxed into it, so that an
-     * object looks the same alone or beside another.
+     * otherwise. For images that are all wider (or all taller) than square, the input keeps the
+     * preset's short side and takes their shape along the other, up to {@value #LONGEST_GRID}:1 (each
+     * image letterboxed into it), so that an object has the preset's resolution alone or beside another.
      */
     static ModelConfig config(TrainingJobRequest request, DatasetSplits data, int vocabularySize) {
         ImageShapes shapes = ImageShapes.of(data);
@@ -127,9 +129,11 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
         if (Math.abs(Math.log(aspect)) < Math.log(SQUARE_ENOUGH)) {
             return config;
         }
-        int rows = (int) Math.max(1, Math.round(Math.sqrt(config.patchCount() / aspect)));
-        int columns = (int) Math.max(1, Math.round(rows * aspect));
-        return config.withPatchGrid(rows, columns, ModelConfig.ImageFit.LETTERBOX);
+        int side = config.imageHeight() / config.patchSize();
+        int longSide = (int) Math.round(side * Math.min(LONGEST_GRID, Math.max(aspect, 1 / aspect)));
+        return aspect > 1
+                ? config.withPatchGrid(side, longSide, ModelConfig.ImageFit.LETTERBOX)
+                : config.withPatchGrid(longSide, side, ModelConfig.ImageFit.LETTERBOX);
     }
 
     /**

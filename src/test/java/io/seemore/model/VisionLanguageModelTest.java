@@ -44,6 +44,27 @@ class VisionLanguageModelTest {
         return manager.randomInteger(0, VOCABULARY, new Shape(batch, length), DataType.INT64);
     }
 
+    /**
+     * Convolutions of the conv stem start with He's scale, std sqrt(2 / fan-in), while every other
+     * weight keeps the transformer's N(0, 0.02).
+     */
+    @Test
+    void convolutionsOfTheConvStemAreHeInitialised() {
+        VisionLanguageModel model = VisionLanguageModel.create(ModelConfig.preset("compact", VOCABULARY), manager);
+        var parameters = model.getParameters();
+        NDArray first = parameters.get("01visionEncoder_01stem_01conv0_weight").getArray();
+        NDArray second = parameters.get("01visionEncoder_01stem_03conv1_weight").getArray();
+        NDArray projector = parameters.get("02projector_01expand_weight").getArray();
+
+        assertThat(standardDeviation(first)).isCloseTo(Math.sqrt(2 / 27.0), org.assertj.core.data.Percentage.withPercentage(15));
+        assertThat(standardDeviation(second)).isCloseTo(Math.sqrt(2 / (9.0 * 32)), org.assertj.core.data.Percentage.withPercentage(10));
+        assertThat(standardDeviation(projector)).isCloseTo(0.02, org.assertj.core.data.Percentage.withPercentage(10));
+    }
+
+    private static double standardDeviation(NDArray weights) {
+        return Math.sqrt(weights.square().mean().getFloat());
+    }
+
     /** The tiny preset, and a wide input (2 x 5 patches) through the fine conv stem. */
     static List<ModelConfig> squareAndWideInputs() {
         ModelConfig tiny = ModelConfig.preset("tiny", VOCABULARY);

@@ -91,21 +91,25 @@ class JobPlanTest {
     }
 
     @Test
-    void imagesAllWiderThanSquareGetAWideLetterboxedInputOfAboutThePresetsPatches() {
-        // Single digits and pairs side by side: 2:1 fits both, compact's 16 patches become 3 x 6.
+    void imagesAllWiderThanSquareGetAWideLetterboxedInputWithThePresetsShortSide() {
+        // Single digits and pairs side by side: 2:1 fits both, compact's 4 x 4 patches become 4 x 8,
+        // so that an item has compact's 32 px alone or in a pair.
         ModelConfig wide = config("{\"datasetId\": \"d\"}", images(28, 28, 56, 28));
-        assertThat(wide.imageHeight()).isEqualTo(24);
-        assertThat(wide.imageWidth()).isEqualTo(48);
+        assertThat(wide.imageHeight()).isEqualTo(32);
+        assertThat(wide.imageWidth()).isEqualTo(64);
         assertThat(wide.imageFit()).isEqualTo(ModelConfig.ImageFit.LETTERBOX);
         assertThat(wide.withPatchGrid(4, 4, ModelConfig.ImageFit.STRETCH)).isEqualTo(ModelConfig.preset("compact", 20));
         // Tall images the other way round; a mix of tall and wide stays square.
         ModelConfig tall = config("{\"datasetId\": \"d\"}", images(28, 56, 28, 28));
-        assertThat(tall.imageHeight()).isEqualTo(48);
-        assertThat(tall.imageWidth()).isEqualTo(24);
+        assertThat(tall.imageHeight()).isEqualTo(64);
+        assertThat(tall.imageWidth()).isEqualTo(32);
         assertThat(config("{\"datasetId\": \"d\"}", images(28, 56, 56, 28))).isEqualTo(ModelConfig.preset("compact", 20));
-        // Large wide photos: small's 6 x 6 become 4 x 8.
-        ModelConfig photos = config("{\"datasetId\": \"d\"}", images(400, 200));
-        assertThat(photos.imageHeight() / photos.patchSize()).isEqualTo(4);
-        assertThat(photos.imageWidth() / photos.patchSize()).isEqualTo(8);
+        // Large photos at 3:2: small's 6 x 6 become 6 x 9; a 5:1 banner is held to 2:1, 6 x 12.
+        ModelConfig photos = config("{\"datasetId\": \"d\"}", images(300, 200));
+        assertThat(photos.imageHeight() / photos.patchSize()).isEqualTo(6);
+        assertThat(photos.imageWidth() / photos.patchSize()).isEqualTo(9);
+        ModelConfig banners = config("{\"datasetId\": \"d\"}", images(500, 100));
+        assertThat(banners.imageHeight() / banners.patchSize()).isEqualTo(6);
+        assertThat(banners.imageWidth() / banners.patchSize()).isEqualTo(12);
     }
 }
