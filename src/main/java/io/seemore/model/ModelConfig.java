@@ -109,7 +109,8 @@ public record ModelConfig(
             case "small" -> new ModelConfig(96, 96, ImageFit.STRETCH, 16, ImageStem.CONV, ImageTokens.PATCHES,
                     160, 4, 4, 320, 128, 3, 4, 96, vocabularySize, 0f);
             // Small images of small objects (digits, clothes, icons): 32 px, 16 patch tokens, a
-            // full-resolution conv stem; several times the examples per second of "small".
+            // full-resolution conv stem that does most of the seeing, so one block in each
+            // transformer: more steps per minute beat depth here (README, "Real data").
             case "compact" -> new ModelConfig(32, 32, ImageFit.STRETCH, 8, ImageStem.FINE_CONV, ImageTokens.PATCHES,
                     128, 1, 4, 256, 128, 1, 4, 64, vocabularySize, 0f);
             // For tests: trains in seconds.

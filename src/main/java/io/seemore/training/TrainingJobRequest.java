@@ -22,7 +22,8 @@ public record TrainingJobRequest(
                 + "examples seen, at least 3 and at most 40 epochs") Integer steps,
         @Schema(description = "passes over the training split, instead of steps") Double epochs,
         @Schema(defaultValue = "64") Integer batchSize,
-        @Schema(description = "peak learning rate", defaultValue = "0.002") Float learningRate,
+        @Schema(description = "peak learning rate; default 0.001 for the compact preset, 0.002 otherwise")
+        Float learningRate,
         @Schema(defaultValue = "steps / 10, at most 100 (100 with maxMinutes)") Integer warmupSteps,
         @Schema(defaultValue = "0.01") Float weightDecay,
         @Schema(description = "largest global gradient norm, 0 for none", defaultValue = "1.0") Float gradientClip,

@@ -27,7 +27,7 @@ class JobPlanTest {
 
     @Test
     void onlyADatasetGivesEpochsFromItsSizeAndNoTimeBudget() {
-        TrainingOptions large = JobPlan.options(request("{\"datasetId\": \"d\"}"), 36_000);
+        TrainingOptions large = JobPlan.options(request("{\"datasetId\": \"d\"}"), 36_000, JobPlan.DEFAULT_LEARNING_RATE);
         assertThat(large.batchSize()).isEqualTo(64);
         // 150,000 examples seen: 4.17 epochs of 36,000.
         assertThat(large.steps()).isEqualTo((int) Math.ceil(150_000.0 / 64));
@@ -37,20 +37,29 @@ class JobPlanTest {
         assertThat(large.augmentation()).isEqualTo(Augmentation.NONE);
         assertThat(large.evalExamples()).isEqualTo(100);
         // Small sets get at most 40 passes, huge ones at least 3.
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100).steps()).isEqualTo(63);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 1_000_000).steps()).isEqualTo(46_875);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, JobPlan.DEFAULT_LEARNING_RATE).steps()).isEqualTo(63);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 1_000_000, JobPlan.DEFAULT_LEARNING_RATE).steps()).isEqualTo(46_875);
+    }
+
+    @Test
+    void theLearningRateDefaultsByPresetAndARequestsOwnWins() {
+        assertThat(JobPlan.defaultLearningRate("compact")).isEqualTo(1e-3f);
+        assertThat(JobPlan.defaultLearningRate("small")).isEqualTo(2e-3f);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, 1e-3f).learningRate()).isEqualTo(1e-3f);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"learningRate\": 0.005}"), 100, 1e-3f)
+                .learningRate()).isEqualTo(5e-3f);
     }
 
     @Test
     void maxMinutesGivesATimeBudgetAndEvaluationsAtItsTenths() {
-        TrainingOptions timed = JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 14}"), 36_000);
+        TrainingOptions timed = JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 14}"), 36_000, JobPlan.DEFAULT_LEARNING_RATE);
         assertThat(timed.timeBudget()).isEqualTo(Duration.ofMinutes(14));
         assertThat(timed.steps()).isEqualTo(JobPlan.MAX_STEPS);
         assertThat(timed.evalInterval()).isZero();
         assertThat(timed.checkpointInterval()).isZero();
         assertThat(timed.warmupSteps()).isEqualTo(100);
         // With steps too, whichever ends first.
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 1, \"steps\": 50}"), 10).steps())
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 1, \"steps\": 50}"), 10, JobPlan.DEFAULT_LEARNING_RATE).steps())
                 .isEqualTo(50);
     }
 
@@ -58,7 +67,7 @@ class JobPlanTest {
     void badRecipeFieldsAreNamed() {
         for (String[] bad : new String[][] {{"maxMinutes", "0"}, {"maxMinutes", "1e9"}, {"shift", "0.7"},
                 {"colourJitter", "-1"}, {"evalExamples", "-3"}}) {
-            assertThatThrownBy(() -> JobPlan.options(request("{\"datasetId\": \"d\", \"" + bad[0] + "\": " + bad[1] + "}"), 10))
+            assertThatThrownBy(() -> JobPlan.options(request("{\"datasetId\": \"d\", \"" + bad[0] + "\": " + bad[1] + "}"), 10, JobPlan.DEFAULT_LEARNING_RATE))
                     .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(bad[0]));
         }
     }
@@ -77,7 +86,8 @@ class JobPlanTest {
     }
 
     private static ModelConfig config(String json, DatasetSplits data) {
-        return JobPlan.config(request(json), data, 20);
+        JobPlan.ImageShapes shapes = JobPlan.ImageShapes.of(data);
+        return JobPlan.config(JobPlan.preset(request(json), shapes), shapes, 20);
     }
 
     @Test
