@@ -73,8 +73,12 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
         if (request.epochs() != null && !(request.epochs() > 0)) {
             throw new InvalidRequestException("epochs", "epochs must be positive");
         }
-        TrainingOptions options = options(request, 1, DEFAULT_LEARNING_RATE);
-        long estimate = TrainingMemory.estimate(config, options.batchSize());
+        requireMemory(config, options(request, 1, DEFAULT_LEARNING_RATE).batchSize(), memoryBudget);
+    }
+
+    /** Refuses a network and batch whose estimated training memory is over {@code memoryBudget}. */
+    static void requireMemory(ModelConfig config, int batchSize, long memoryBudget) {
+        long estimate = TrainingMemory.estimate(config, batchSize);
         if (estimate > memoryBudget) {
             throw new TrainingExceptions.OverMemoryBudget(estimate, memoryBudget,
                     TrainingMemory.largestBatch(config, memoryBudget));
@@ -93,8 +97,13 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
         }
     }
 
+    /**
+     * Loads the data and builds the network; refuses it, as {@link #check} does, when the input chosen
+     * from the images (up to {@value #LONGEST_GRID} times the square one {@code check} estimates)
+     * would not fit {@code memoryBudget}.
+     */
     static JobPlan prepare(TrainingJobRequest request, DatasetService datasets, ModelRegistry registry,
-            NDManager manager) throws IOException, DatasetFormatException {
+            NDManager manager, long memoryBudget) throws IOException, DatasetFormatException {
         DatasetSplits data = datasets.splits(request.datasetId());
         Set<String> texts = Stream.concat(data.train().texts(), data.test().texts()).collect(Collectors.toSet());
         CharTokenizer tokenizer;
@@ -116,7 +125,9 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
             model = VisionLanguageModel.create(config(preset, shapes, tokenizer.vocabularySize()), manager);
             learningRate = defaultLearningRate(preset);
         }
-        return new JobPlan(data, tokenizer, model, options(request, data.train().examples().size(), learningRate));
+        TrainingOptions options = options(request, data.train().examples().size(), learningRate);
+        requireMemory(model.config(), options.batchSize(), memoryBudget);
+        return new JobPlan(data, tokenizer, model, options);
     }
 
     /** The request's preset; by default compact for small images and small otherwise. */

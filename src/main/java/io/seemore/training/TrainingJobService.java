@@ -230,7 +230,8 @@ public class TrainingJobService implements DatasetUsers {
         metrics.started(id);
         Path checkpoint = data.jobs().resolve(id).resolve("checkpoint");
         try (NDManager manager = NDManager.newBaseManager()) {
-            JobPlan plan = JobPlan.prepare(job.request(), datasets, registry, manager);
+            JobPlan plan = JobPlan.prepare(job.request(), datasets, registry, manager,
+                    settings.memoryBudget().toBytes());
             VisionLanguageModel model = plan.model();
             CharTokenizer tokenizer = plan.tokenizer();
             int completed = 0;

@@ -51,6 +51,18 @@ class JobPlanTest {
     }
 
     @Test
+    void aWideInputThatTheSquareEstimateAdmittedIsRefusedWhenItIsBuilt() {
+        // check() estimates the square preset; prepare() the input chosen from the images, up to 2:1.
+        ModelConfig square = ModelConfig.preset("small", 20);
+        ModelConfig wide = square.withPatchGrid(6, 12, ModelConfig.ImageFit.LETTERBOX);
+        long budget = (TrainingMemory.estimate(square, 256) + TrainingMemory.estimate(wide, 256)) / 2;
+        JobPlan.requireMemory(square, 256, budget);
+        assertThatThrownBy(() -> JobPlan.requireMemory(wide, 256, budget))
+                .isInstanceOf(TrainingExceptions.OverMemoryBudget.class)
+                .hasMessageContaining("use a batchSize of at most");
+    }
+
+    @Test
     void maxMinutesGivesATimeBudgetAndEvaluationsAtItsTenths() {
         TrainingOptions timed = JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 14}"), 36_000, JobPlan.DEFAULT_LEARNING_RATE);
         assertThat(timed.timeBudget()).isEqualTo(Duration.ofMinutes(14));
