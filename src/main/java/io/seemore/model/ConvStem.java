@@ -32,13 +32,14 @@ public final class ConvStem extends AbstractBlock {
 
     private static final int LAYERS = 3;
     /**
-     * He initialisation, std sqrt(2 / fan-in), for the convolutions: the transformer's N(0, 0.02)
+     * He initialisation, std sqrt(2 / fan-in), for FINE_CONV's convolutions: the transformer's N(0, 0.02)
      * is far too small for a 3x3 kernel's fan-in (27 for the first). On Fashion-MNIST it gave 0.5-0.9
      * points more exact match for the same steps (README).
      */
     private static final Initializer HE = new XavierInitializer(
             XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2);
 
+    private final boolean fine;
     private final int imageHeight;
     private final int imageWidth;
     private final int[] strides;
@@ -54,7 +55,7 @@ public final class ConvStem extends AbstractBlock {
         this.imageWidth = config.imageWidth();
         this.patchSize = config.patchSize();
         this.width = config.visionWidth();
-        boolean fine = config.imageStem() == ModelConfig.ImageStem.FINE_CONV;
+        this.fine = config.imageStem() == ModelConfig.ImageStem.FINE_CONV;
         this.strides = fine ? new int[] {1, 2, 2} : new int[] {2, 2, 2};
         this.channels = new int[] {3, Math.max(width / 4, 8), Math.max(width / 2, 8), width};
         int reduction = 1;
@@ -97,11 +98,14 @@ public final class ConvStem extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         // Set here, not in the constructor: the network's own initializer, set after its children
-        // are built, would replace it.
-        for (Conv2d convolution : convolutions) {
-            convolution.setInitializer(HE, Parameter.Type.WEIGHT);
+        // are built, would replace it. Only FINE_CONV, where it was measured: CONV keeps the
+        // initialisation the shipped model was trained from.
+        if (fine) {
+            for (Conv2d convolution : convolutions) {
+                convolution.setInitializer(HE, Parameter.Type.WEIGHT);
+            }
+            toPatches.setInitializer(HE, Parameter.Type.WEIGHT);
         }
-        toPatches.setInitializer(HE, Parameter.Type.WEIGHT);
         int height = imageHeight;
         int width = imageWidth;
         for (int i = 0; i < LAYERS; i++) {

@@ -45,11 +45,11 @@ class VisionLanguageModelTest {
     }
 
     /**
-     * Convolutions of the conv stem start with He's scale, std sqrt(2 / fan-in), while every other
-     * weight keeps the transformer's N(0, 0.02).
+     * Convolutions of the fine conv stem start with He's scale, std sqrt(2 / fan-in), while every
+     * other weight keeps the transformer's N(0, 0.02).
      */
     @Test
-    void convolutionsOfTheConvStemAreHeInitialised() {
+    void convolutionsOfTheFineConvStemAreHeInitialised() {
         VisionLanguageModel model = VisionLanguageModel.create(ModelConfig.preset("compact", VOCABULARY), manager);
         var parameters = model.getParameters();
         NDArray first = parameters.get("01visionEncoder_01stem_01conv0_weight").getArray();
@@ -59,6 +59,10 @@ class VisionLanguageModelTest {
         assertThat(standardDeviation(first)).isCloseTo(Math.sqrt(2 / 27.0), org.assertj.core.data.Percentage.withPercentage(15));
         assertThat(standardDeviation(second)).isCloseTo(Math.sqrt(2 / (9.0 * 32)), org.assertj.core.data.Percentage.withPercentage(10));
         assertThat(standardDeviation(projector)).isCloseTo(0.02, org.assertj.core.data.Percentage.withPercentage(10));
+        // The batch-normalised conv stem keeps the initialisation the shipped model was trained from.
+        NDArray shipped = VisionLanguageModel.create(ModelConfig.preset("small", VOCABULARY), manager).getParameters()
+                .get("01visionEncoder_01stem_01conv0_weight").getArray();
+        assertThat(standardDeviation(shipped)).isCloseTo(0.02, org.assertj.core.data.Percentage.withPercentage(20));
     }
 
     private static double standardDeviation(NDArray weights) {
