@@ -26,6 +26,8 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
 
     /** The default preset for images over {@link #COMPACT_SIDE} px, and the larger of the two defaults. */
     static final String DEFAULT_PRESET = "small";
+    /** The default preset for images up to {@link #COMPACT_SIDE} px. */
+    static final String COMPACT_PRESET = "compact";
     /** Images up to this side (digits, clothes, icons) get the compact preset by default. */
     static final int COMPACT_SIDE = 64;
     static final int DEFAULT_BATCH = 64;
@@ -133,7 +135,7 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     /** The request's preset; by default compact for small images and small otherwise. */
     static String preset(TrainingJobRequest request, ImageShapes shapes) {
         return request.preset() != null ? request.preset()
-                : shapes.largestSide() > 0 && shapes.largestSide() <= COMPACT_SIDE ? "compact" : DEFAULT_PRESET;
+                : shapes.largestSide() > 0 && shapes.largestSide() <= COMPACT_SIDE ? COMPACT_PRESET : DEFAULT_PRESET;
     }
 
     /**
@@ -141,7 +143,7 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
      * 1e-3 (on Fashion-MNIST, as 2e-3 did for two blocks; README, "Real data").
      */
     static float defaultLearningRate(String preset) {
-        return "compact".equalsIgnoreCase(preset) ? 1e-3f : DEFAULT_LEARNING_RATE;
+        return COMPACT_PRESET.equalsIgnoreCase(preset) ? 1e-3f : DEFAULT_LEARNING_RATE;
     }
 
     /**

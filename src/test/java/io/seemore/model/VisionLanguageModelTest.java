@@ -1,6 +1,7 @@
 package io.seemore.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -56,13 +57,13 @@ class VisionLanguageModelTest {
         NDArray second = parameters.get("01visionEncoder_01stem_03conv1_weight").getArray();
         NDArray projector = parameters.get("02projector_01expand_weight").getArray();
 
-        assertThat(standardDeviation(first)).isCloseTo(Math.sqrt(2 / 27.0), org.assertj.core.data.Percentage.withPercentage(15));
-        assertThat(standardDeviation(second)).isCloseTo(Math.sqrt(2 / (9.0 * 32)), org.assertj.core.data.Percentage.withPercentage(10));
-        assertThat(standardDeviation(projector)).isCloseTo(0.02, org.assertj.core.data.Percentage.withPercentage(10));
+        assertThat(standardDeviation(first)).isCloseTo(Math.sqrt(2 / 27.0), withPercentage(15));
+        assertThat(standardDeviation(second)).isCloseTo(Math.sqrt(2 / (9.0 * 32)), withPercentage(10));
+        assertThat(standardDeviation(projector)).isCloseTo(0.02, withPercentage(10));
         // The batch-normalised conv stem keeps the initialisation the shipped model was trained from.
         NDArray shipped = VisionLanguageModel.create(ModelConfig.preset("small", VOCABULARY), manager).getParameters()
                 .get("01visionEncoder_01stem_01conv0_weight").getArray();
-        assertThat(standardDeviation(shipped)).isCloseTo(0.02, org.assertj.core.data.Percentage.withPercentage(20));
+        assertThat(standardDeviation(shipped)).isCloseTo(0.02, withPercentage(20));
     }
 
     private static double standardDeviation(NDArray weights) {
