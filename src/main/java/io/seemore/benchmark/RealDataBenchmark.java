@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   --job={"maxMinutes":14}     the job request's other fields, as JSON (datasetId is added)
  *   --pid=N                     the service's process, for its CPU time
  * </pre>
- * With Fashion-MNIST made by {@link FashionMnistCaptions}, see README, "Real data".
+ * With Fashion-MNIST or MNIST digits made by {@link MnistCaptions}, see README, "Real data".
  */
 public final class RealDataBenchmark {
 

@@ -40,6 +40,13 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     static final int LONGEST_GRID = 2;
     /** Without steps, epochs or maxMinutes a job sees about this many examples (within the epoch bounds). */
     static final int DEFAULT_EXAMPLES_SEEN = 150_000;
+    /**
+     * Training sets up to this size are seen 15 times or more by default, and then random shifts pay
+     * (README, "Real data": MNIST digits at 5,400 rows, Fashion-MNIST at 9,000, but not at 18,000).
+     */
+    static final int SMALL_DATASET = 10_000;
+    /** The default shift of a small training set (a share of each side); 0.04 and 0.08 did less. */
+    static final float SMALL_DATASET_SHIFT = 0.06f;
     static final int MIN_DEFAULT_EPOCHS = 3;
     static final int MAX_DEFAULT_EPOCHS = 40;
     static final int DEFAULT_EVAL_EXAMPLES = 100;
@@ -207,6 +214,11 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
                 DEFAULT_EXAMPLES_SEEN / (double) Math.max(1, trainExamples)));
     }
 
+    /** The random shift of a request that gives none: {@link #SMALL_DATASET_SHIFT} for a small training set. */
+    static float defaultShift(int trainExamples) {
+        return trainExamples <= SMALL_DATASET ? SMALL_DATASET_SHIFT : 0;
+    }
+
     /** The options of a request for {@code trainExamples}, {@code learningRate} unless it gives one. */
     static TrainingOptions options(TrainingJobRequest request, int trainExamples, float learningRate) {
         int batch = request.batchSize() == null ? DEFAULT_BATCH : request.batchSize();
@@ -240,7 +252,7 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
                     request.checkpointInterval() == null ? tenth : request.checkpointInterval(),
                     request.seed() == null ? 42 : request.seed(),
                     trainable(request),
-                    new Augmentation(request.shift() == null ? 0 : request.shift(),
+                    new Augmentation(request.shift() == null ? defaultShift(trainExamples) : request.shift(),
                             request.colourJitter() == null ? 0 : request.colourJitter()),
                     budget,
                     request.evalExamples() == null ? DEFAULT_EVAL_EXAMPLES : request.evalExamples());

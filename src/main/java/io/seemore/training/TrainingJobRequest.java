@@ -36,7 +36,8 @@ public record TrainingJobRequest(
         List<String> trainable,
         @Schema(description = "time budget: training stops when it is spent (or at steps), the learning-rate "
                 + "schedule fitted to it") Double maxMinutes,
-        @Schema(description = "augmentation: largest random shift of an image, as a share of its side (0-0.5)")
+        @Schema(description = "augmentation: largest random shift of an image, as a share of its side (0-0.5). "
+                + "Default 0.06 for a training split of up to 10,000 rows (seen 15 times or more), else 0")
         Float shift,
         @Schema(description = "augmentation: largest random change of brightness and contrast (0-1)")
         Float colourJitter,

@@ -42,6 +42,18 @@ class JobPlanTest {
     }
 
     @Test
+    void smallTrainingSetsAreShiftedByDefaultAndARequestsOwnShiftWins() {
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, 1e-3f).augmentation())
+                .isEqualTo(new Augmentation(0.06f, 0));
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, 1e-3f).augmentation())
+                .isEqualTo(Augmentation.NONE);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0}"), 5_400, 1e-3f).augmentation())
+                .isEqualTo(Augmentation.NONE);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0.1}"), 36_000, 1e-3f).augmentation())
+                .isEqualTo(new Augmentation(0.1f, 0));
+    }
+
+    @Test
     void theLearningRateDefaultsByPresetAndARequestsOwnWins() {
         assertThat(JobPlan.defaultLearningRate("compact")).isEqualTo(1e-3f);
         assertThat(JobPlan.defaultLearningRate("small")).isEqualTo(2e-3f);
