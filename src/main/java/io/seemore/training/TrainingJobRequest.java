@@ -19,7 +19,7 @@ public record TrainingJobRequest(
         String preset,
         @Schema(description = "a model version to fine-tune instead of starting from a preset") String baseModelId,
         @Schema(description = "optimizer steps (or give epochs). Default, without maxMinutes: about 150,000 "
-                + "examples seen, at least 3 and at most 40 epochs") Integer steps,
+                + "examples seen (250,000 for a training split of up to 10,000 rows), at least 3 and at most 50 epochs") Integer steps,
         @Schema(description = "passes over the training split, instead of steps") Double epochs,
         @Schema(defaultValue = "64") Integer batchSize,
         @Schema(description = "peak learning rate; default 0.001 for the compact preset, 0.002 otherwise")

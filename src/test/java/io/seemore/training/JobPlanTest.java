@@ -36,8 +36,13 @@ class JobPlanTest {
         assertThat(large.timeBudget()).isNull();
         assertThat(large.augmentation()).isEqualTo(Augmentation.NONE);
         assertThat(large.evalExamples()).isEqualTo(100);
-        // Small sets get at most 40 passes, huge ones at least 3.
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, JobPlan.DEFAULT_LEARNING_RATE).steps()).isEqualTo(63);
+        // Sets of up to 10,000 rows see 250,000 examples (46.3 epochs of 5,400), at most 50 passes;
+        // huge ones at least 3.
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, JobPlan.DEFAULT_LEARNING_RATE).steps())
+                .isEqualTo((int) Math.ceil(250_000.0 / 64));
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, JobPlan.DEFAULT_LEARNING_RATE).steps())
+                .isEqualTo((int) Math.ceil(150_000.0 / 64));
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, JobPlan.DEFAULT_LEARNING_RATE).steps()).isEqualTo(79);
         assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 1_000_000, JobPlan.DEFAULT_LEARNING_RATE).steps()).isEqualTo(46_875);
     }
 
