@@ -52,17 +52,6 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void theImageAndTheMavenLaunchesTuneMallocAlike() throws Exception {
-        Matcher pom = Pattern.compile("<seemore.glibc.tunables>(.+)</seemore.glibc.tunables>")
-                .matcher(Files.readString(Path.of("pom.xml")));
-        assertThat(pom.find()).isTrue();
-        assertThat(Files.readString(Path.of("Dockerfile"))).contains("GLIBC_TUNABLES=" + pom.group(1) + " ");
-        // Surefire passes it on, so the tests run as the service does. (glibc rewrites the variable
-        // as it reads it, keeping only the first setting: the process sees less than was set.)
-        assertThat(pom.group(1)).startsWith(System.getenv("GLIBC_TUNABLES"));
-    }
-
-    @Test
     @SuppressWarnings("unchecked")
     void composeWiresTheServicePrometheusAndGrafanaWithFilesThatExist() throws Exception {
         Map<String, Object> services = map(yaml("docker-compose.yml"), "services");
