@@ -215,14 +215,19 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
 
     /** Passes over a dataset of {@code trainExamples} when a request gives no length. */
     static double defaultEpochs(int trainExamples) {
-        int examplesSeen = trainExamples <= SMALL_DATASET ? SMALL_DATASET_EXAMPLES_SEEN : DEFAULT_EXAMPLES_SEEN;
+        int examplesSeen = small(trainExamples) ? SMALL_DATASET_EXAMPLES_SEEN : DEFAULT_EXAMPLES_SEEN;
         return Math.max(MIN_DEFAULT_EPOCHS, Math.min(MAX_DEFAULT_EPOCHS,
                 examplesSeen / (double) Math.max(1, trainExamples)));
     }
 
     /** The random shift of a request that gives none: {@link #SMALL_DATASET_SHIFT} for a small training set. */
     static float defaultShift(int trainExamples) {
-        return trainExamples <= SMALL_DATASET ? SMALL_DATASET_SHIFT : 0;
+        return small(trainExamples) ? SMALL_DATASET_SHIFT : 0;
+    }
+
+    /** Whether a training split of {@code trainExamples} gets the small-set defaults (shift and length). */
+    private static boolean small(int trainExamples) {
+        return trainExamples <= SMALL_DATASET;
     }
 
     /** The options of a request for {@code trainExamples}, {@code learningRate} unless it gives one. */
