@@ -1,6 +1,7 @@
 package io.seemore;
 
 import io.seemore.model.Engines;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,6 +14,10 @@ public class SeemoreApplication {
         // One intra-op thread per calling thread: generation runs two (prefill and decode), and with
         // libtorch's default of one per core they fight over the cores (2.5x slower, see README).
         Engines.configure(1);
+        if (System.getenv("GLIBC_TUNABLES") == null) {
+            LoggerFactory.getLogger(SeemoreApplication.class).warn("GLIBC_TUNABLES is not set: training runs at about "
+                    + "half its speed (README, \"Training speed and malloc\"; ./mvnw spring-boot:run and the Docker image set it)");
+        }
         SpringApplication.run(SeemoreApplication.class, args);
     }
 }

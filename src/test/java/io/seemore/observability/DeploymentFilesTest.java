@@ -52,6 +52,16 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theImageTheServiceAndTheTestsTuneMallocAlike() throws Exception {
+        Matcher pom = Pattern.compile("<seemore.glibc.tunables>(.+)</seemore.glibc.tunables>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(pom.find()).isTrue();
+        assertThat(Files.readString(Path.of("Dockerfile"))).contains("GLIBC_TUNABLES=" + pom.group(1) + " ");
+        // Surefire passes it on, so the tests run as the service does.
+        assertThat(System.getenv("GLIBC_TUNABLES")).isEqualTo(pom.group(1));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void composeWiresTheServicePrometheusAndGrafanaWithFilesThatExist() throws Exception {
         Map<String, Object> services = map(yaml("docker-compose.yml"), "services");
