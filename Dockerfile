@@ -26,10 +26,11 @@ COPY --from=layers /workspace/extracted/dependencies/ ./
 COPY --from=layers /workspace/extracted/spring-boot-loader/ ./
 COPY --from=layers /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=layers /workspace/extracted/application/ ./
-# No MALLOC_ARENA_MAX=2: with two malloc arenas every answer came out empty (README, "Known problem").
+# No MALLOC_ARENA_MAX=2: with two malloc arenas every answer came out empty (README, "NaN answers").
 # GLIBC_TUNABLES: malloc keeps freed memory for reuse, 2.2x the training speed (pom.xml, README
-# "Training speed and malloc").
+# "Training speed and malloc"). ONEDNN_MAX_CPU_ISA: no NaN answers (pom.xml, README "NaN answers").
 ENV DJL_CACHE_DIR=/opt/djl \
+    ONEDNN_MAX_CPU_ISA=AVX2 \
     GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824 \
     SEEMORE_HOME=/data \
     JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -Dai.djl.pytorch.graph_optimizer=false -Xmx2g -XX:G1PeriodicGCInterval=15000"

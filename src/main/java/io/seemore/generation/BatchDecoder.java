@@ -32,12 +32,12 @@ public final class BatchDecoder implements AutoCloseable {
 
     private static final float MASKED = -1e9f;
     /**
-     * Passes tried when a prefill comes out NaN. A known, not yet understood native-memory problem
-     * (README, "Known problem") makes one now and then; done again, it mostly comes out right.
+     * Passes tried when a prefill comes out NaN. oneDNN's padded AVX-512 convolutions made one now
+     * and then until ONEDNN_MAX_CPU_ISA=AVX2 (README, "NaN answers"); a guard in case anything does again.
      */
     private static final int ATTEMPTS = 3;
     private static final String NAN_MESSAGE = "the model's forward pass came out NaN " + ATTEMPTS
-            + " times (known problem, README); answering from it anyway";
+            + " times (README, \"NaN answers\"); answering from it anyway";
     private static final Logger log = LoggerFactory.getLogger(BatchDecoder.class);
 
     private final VisionLanguageModel model;
@@ -103,7 +103,7 @@ public final class BatchDecoder implements AutoCloseable {
                 NDArray pixels = images(live, scope);
                 imageTokens = model.encodeImages(prefillParameters, pixels, false);
                 for (int attempt = 1; attempt < ATTEMPTS && !finite(imageTokens); attempt++) {
-                    log.warn("NaN image tokens (known problem, README); encoding again");
+                    log.warn("NaN image tokens (README, \"NaN answers\"); encoding again");
                     imageTokens = model.encodeImages(prefillParameters, pixels, false);
                 }
                 if (!finite(imageTokens)) {
@@ -142,7 +142,7 @@ public final class BatchDecoder implements AutoCloseable {
             float[] logits = null;
             for (int attempt = 0; attempt < ATTEMPTS && (logits == null || hasNaN(logits)); attempt++) {
                 if (logits != null) {
-                    log.warn("NaN logits at prefill (known problem, README); reading the prompt again");
+                    log.warn("NaN logits at prefill (README, \"NaN answers\"); reading the prompt again");
                     own.close();
                     own = model.newCache(manager);
                 }

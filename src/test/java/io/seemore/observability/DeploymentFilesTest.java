@@ -52,13 +52,17 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void theImageTheServiceAndTheTestsTuneMallocAlike() throws Exception {
-        Matcher pom = Pattern.compile("<seemore.glibc.tunables>(.+)</seemore.glibc.tunables>")
-                .matcher(Files.readString(Path.of("pom.xml")));
+    void theImageTheServiceAndTheTestsSetTheNativeLibrariesAlike() throws Exception {
+        assertSetAlike("seemore.glibc.tunables", "GLIBC_TUNABLES");
+        assertSetAlike("seemore.onednn.isa", "ONEDNN_MAX_CPU_ISA");
+    }
+
+    /** The pom's property is the Dockerfile's value of the variable, and Surefire passes it to the tests. */
+    private static void assertSetAlike(String property, String variable) throws Exception {
+        Matcher pom = Pattern.compile("<" + property + ">(.+)</" + property + ">").matcher(Files.readString(Path.of("pom.xml")));
         assertThat(pom.find()).isTrue();
-        assertThat(Files.readString(Path.of("Dockerfile"))).contains("GLIBC_TUNABLES=" + pom.group(1) + " ");
-        // Surefire passes it on, so the tests run as the service does.
-        assertThat(System.getenv("GLIBC_TUNABLES")).isEqualTo(pom.group(1));
+        assertThat(Files.readString(Path.of("Dockerfile"))).contains(variable + "=" + pom.group(1) + " ");
+        assertThat(System.getenv(variable)).isEqualTo(pom.group(1));
     }
 
     @Test
