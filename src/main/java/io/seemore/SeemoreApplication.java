@@ -15,14 +15,15 @@ public class SeemoreApplication {
         // libtorch's default of one per core they fight over the cores (2.5x slower, see README).
         Engines.configure(1);
         // ./mvnw spring-boot:run and the Docker image set both; a service started otherwise should too.
-        if (System.getenv("GLIBC_TUNABLES") == null) {
-            LoggerFactory.getLogger(SeemoreApplication.class).warn("GLIBC_TUNABLES is not set: training runs at about "
-                    + "half its speed (README, \"Training speed and malloc\")");
-        }
-        if (System.getenv("ONEDNN_MAX_CPU_ISA") == null) {
-            LoggerFactory.getLogger(SeemoreApplication.class).warn("ONEDNN_MAX_CPU_ISA is not set: on AVX-512 machines "
-                    + "some answers come out empty (NaN; README, \"NaN answers\")");
-        }
+        warnIfUnset("GLIBC_TUNABLES", "training runs at about half its speed (README, \"Training speed and malloc\")");
+        warnIfUnset("ONEDNN_MAX_CPU_ISA",
+                "on AVX-512 machines some answers come out empty (NaN; README, \"NaN answers\")");
         SpringApplication.run(SeemoreApplication.class, args);
+    }
+
+    private static void warnIfUnset(String variable, String consequence) {
+        if (System.getenv(variable) == null) {
+            LoggerFactory.getLogger(SeemoreApplication.class).warn("{} is not set: {}", variable, consequence);
+        }
     }
 }

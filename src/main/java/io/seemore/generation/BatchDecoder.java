@@ -36,8 +36,9 @@ public final class BatchDecoder implements AutoCloseable {
      * and then until ONEDNN_MAX_CPU_ISA=AVX2 (README, "NaN answers"); a guard in case anything does again.
      */
     private static final int ATTEMPTS = 3;
+    private static final String NAN_SECTION = "README, \"NaN answers\"";
     private static final String NAN_MESSAGE = "the model's forward pass came out NaN " + ATTEMPTS
-            + " times (README, \"NaN answers\"); answering from it anyway";
+            + " times (" + NAN_SECTION + "); answering from it anyway";
     private static final Logger log = LoggerFactory.getLogger(BatchDecoder.class);
 
     private final VisionLanguageModel model;
@@ -103,7 +104,7 @@ public final class BatchDecoder implements AutoCloseable {
                 NDArray pixels = images(live, scope);
                 imageTokens = model.encodeImages(prefillParameters, pixels, false);
                 for (int attempt = 1; attempt < ATTEMPTS && !finite(imageTokens); attempt++) {
-                    log.warn("NaN image tokens (README, \"NaN answers\"); encoding again");
+                    log.warn("NaN image tokens ({}); encoding again", NAN_SECTION);
                     imageTokens = model.encodeImages(prefillParameters, pixels, false);
                 }
                 if (!finite(imageTokens)) {
@@ -142,7 +143,7 @@ public final class BatchDecoder implements AutoCloseable {
             float[] logits = null;
             for (int attempt = 0; attempt < ATTEMPTS && (logits == null || hasNaN(logits)); attempt++) {
                 if (logits != null) {
-                    log.warn("NaN logits at prefill (README, \"NaN answers\"); reading the prompt again");
+                    log.warn("NaN logits at prefill ({}); reading the prompt again", NAN_SECTION);
                     own.close();
                     own = model.newCache(manager);
                 }
