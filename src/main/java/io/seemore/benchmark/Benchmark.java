@@ -3,6 +3,7 @@ package io.seemore.benchmark;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.seemore.datasets.DatasetSplits;
 import io.seemore.datasets.Example;
@@ -123,7 +124,7 @@ public final class Benchmark {
     static void suppressEndOfText(VisionLanguageModel model) {
         NDArray headBias = model.decoder().getParameters().stream()
                 .filter(p -> p.getKey().endsWith("head_bias")).findFirst().orElseThrow().getValue().getArray();
-        headBias.set(new ai.djl.ndarray.index.NDIndex("{}", CharTokenizer.EOS_ID), -1e9f);
+        headBias.set(new NDIndex("{}", CharTokenizer.EOS_ID), -1e9f);
     }
 
     /** Noise images with random lower-case captions of a fixed length. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -108,7 +109,7 @@ public final class OverloadBenchmark {
             });
         }
         pool.shutdown();
-        pool.awaitTermination(seconds + 120L, java.util.concurrent.TimeUnit.SECONDS);
+        pool.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
         sampler.interrupt();
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();

@@ -1,5 +1,7 @@
 package io.seemore.model;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
 /** Settings libtorch reads once, when the engine starts: call before the first NDManager. */
@@ -52,8 +54,8 @@ public final class Engines {
     /** Starts the engine once, so that libtorch is extracted into the DJL cache (image builds). */
     public static void main(String[] args) {
         configure(1);
-        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
-            System.out.println("libtorch ready: " + ai.djl.engine.Engine.getInstance().getVersion());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            System.out.println("libtorch ready: " + Engine.getInstance().getVersion());
         }
     }
 }

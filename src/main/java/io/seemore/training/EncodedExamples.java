@@ -2,6 +2,7 @@ package io.seemore.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.seemore.datasets.Example;
 import io.seemore.datasets.ImagePreprocessor;
@@ -119,8 +120,8 @@ final class EncodedExamples {
         }
         return new Batch(
                 manager.create(pixels, config.imageShape(batch)),
-                manager.create(inputs, new Shape(batch, length)).toType(ai.djl.ndarray.types.DataType.INT64, false),
-                manager.create(targets, new Shape(batch, length, 1)).toType(ai.djl.ndarray.types.DataType.INT64, false),
+                manager.create(inputs, new Shape(batch, length)).toType(DataType.INT64, false),
+                manager.create(targets, new Shape(batch, length, 1)).toType(DataType.INT64, false),
                 manager.create(weights, new Shape(batch, length, 1)),
                 answerTokens);
     }

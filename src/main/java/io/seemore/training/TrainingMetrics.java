@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ final class TrainingMetrics {
 
     private final MeterRegistry registry;
     private final Duration retention;
-    private final Map<String, JobValues> jobs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, JobValues> jobs = new ConcurrentHashMap<>();
     private final Map<JobState, AtomicInteger> jobsByState = new EnumMap<>(JobState.class);
     private final Counter steps;
     private final ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.stream.IntStream;
@@ -32,8 +33,7 @@ import java.util.stream.IntStream;
  */
 public final class TrainingRun {
 
-    private static final java.util.concurrent.locks.ReentrantLock GRADIENT_COLLECTION =
-            new java.util.concurrent.locks.ReentrantLock(true);
+    private static final ReentrantLock GRADIENT_COLLECTION = new ReentrantLock(true);
 
     /** Most held-out examples used for one validation-loss measurement. */
     private static final int VALIDATION_EXAMPLES = 512;

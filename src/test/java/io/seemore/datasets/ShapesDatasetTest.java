@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ShapesDatasetTest {
@@ -27,7 +28,7 @@ class ShapesDatasetTest {
     @Test
     void scenesHaveOneToFourShapesOfEveryKindAndColour() {
         SplittableRandom random = new SplittableRandom(1);
-        List<ShapesScene> scenes = java.util.stream.IntStream.range(0, 500).mapToObj(i -> ShapesScene.random(random)).toList();
+        List<ShapesScene> scenes = IntStream.range(0, 500).mapToObj(i -> ShapesScene.random(random)).toList();
         assertThat(scenes).allMatch(s -> s.items().size() >= 1 && s.items().size() <= 4);
         assertThat(scenes.stream().flatMap(s -> s.items().stream()).map(ShapesScene.Item::kind).distinct())
                 .hasSize(ShapesScene.Kind.values().length);

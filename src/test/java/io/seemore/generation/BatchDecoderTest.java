@@ -2,11 +2,12 @@ package io.seemore.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import io.seemore.TinyModels;
 import io.seemore.datasets.ImagePreprocessor;
-import io.seemore.model.ModelConfig;
 import io.seemore.datasets.VlmDataset;
+import io.seemore.model.ModelConfig;
 import io.seemore.training.TrainingListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,7 +180,7 @@ class BatchDecoderTest {
                 while (!decoder.isEmpty()) {
                     decoder.step();
                 }
-                assertThat(((ai.djl.ndarray.BaseNDManager) parent).getManagedArrays()).isEmpty();
+                assertThat(((BaseNDManager) parent).getManagedArrays()).isEmpty();
             }
         }
     }

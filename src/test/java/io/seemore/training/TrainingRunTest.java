@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import io.seemore.TinyModels;
 import io.seemore.datasets.DatasetSplits;
@@ -19,6 +20,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +120,7 @@ class TrainingRunTest {
         }
     }
 
-    private static float[] weights(ai.djl.nn.Block block) {
+    private static float[] weights(Block block) {
         List<Float> values = new ArrayList<>();
         block.getParameters().values().forEach(p -> {
             for (float v : p.getArray().toFloatArray()) {
@@ -134,9 +138,9 @@ class TrainingRunTest {
     void twoRunsCanTrainAtTheSameTimeInOneProcess() throws Exception {
         DatasetSplits data = captionsOfSixScenes();
         CharTokenizer tokenizer = tokenizer(data);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try (NDManager manager = NDManager.newBaseManager()) {
-            List<java.util.concurrent.Future<TrainingResult>> runs = new ArrayList<>();
+            List<Future<TrainingResult>> runs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 VisionLanguageModel model = VisionLanguageModel.create(
                         ModelConfig.preset("tiny", tokenizer.vocabularySize()), manager);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -179,7 +180,7 @@ class CompatibleApisTest {
             try (var events = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body()))) {
                 assertThat(events.readLine()).isEqualTo("event:token");
             }
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             while (finished("length") == cancelledBefore && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
