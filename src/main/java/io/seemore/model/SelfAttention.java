@@ -3,6 +3,7 @@ package io.seemore.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -42,14 +43,18 @@ public final class SelfAttention extends AbstractBlock {
      * @param x [B, T, width]
      * @param mask additive mask broadcastable to [B, heads, T, keys], or null for full attention
      * @param cache this layer's cache, or null
+     * @param queriesFrom the first position whose output is wanted: every position gives keys and
+     *     values, only those from here on ask queries, so the result is [B, T - queriesFrom, width]
      */
     public NDArray forward(
             ParameterStore parameters, NDArray x, NDArray mask, KvCache cache, int layer,
-            boolean training) {
+            boolean training, long queriesFrom) {
         long batch = x.getShape().get(0);
         long tokens = x.getShape().get(1);
+        long queryCount = tokens - queriesFrom;
         NDList qkv = Layers.apply(queryKeyValue, parameters, x, training).split(3, 2);
-        NDArray queries = splitHeads(qkv.get(0), batch, tokens).mul(scaleArray);
+        NDArray asking = queriesFrom == 0 ? qkv.get(0) : qkv.get(0).get(new NDIndex(":, {}:, :", queriesFrom));
+        NDArray queries = splitHeads(asking, batch, queryCount).mul(scaleArray);
         NDArray keys = splitHeads(qkv.get(1), batch, tokens);
         NDArray values = splitHeads(qkv.get(2), batch, tokens);
         if (cache != null) {
@@ -59,11 +64,20 @@ public final class SelfAttention extends AbstractBlock {
         }
         NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2));
         if (mask != null) {
-            scores = scores.add(mask);
+            scores = scores.add(rowsFrom(mask, queriesFrom));
         }
         NDArray weights = Layers.dropout(scores.softmax(-1), dropout, training);
-        NDArray mixed = weights.matMul(values).transpose(0, 2, 1, 3).reshape(batch, tokens, width);
+        NDArray mixed = weights.matMul(values).transpose(0, 2, 1, 3).reshape(batch, queryCount, width);
         return Layers.dropout(Layers.apply(output, parameters, mixed, training), dropout, training);
+    }
+
+    /** The mask's rows (its second-last axis) for the queries from {@code first} on; a mask shared by all queries as it is. */
+    private static NDArray rowsFrom(NDArray mask, long first) {
+        int rowAxis = mask.getShape().dimension() - 2;
+        if (first == 0 || rowAxis < 0 || mask.getShape().get(rowAxis) == 1) {
+            return mask;
+        }
+        return mask.get(new NDIndex(":, ".repeat(rowAxis) + "{}:, :", first));
     }
 
     /** [B, T, width] to [B, heads, T, head width]. */
@@ -75,7 +89,7 @@ public final class SelfAttention extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
-        return new NDList(forward(parameters, inputs.get(0), mask, null, 0, training));
+        return new NDList(forward(parameters, inputs.get(0), mask, null, 0, training, 0));
     }
 
     @Override

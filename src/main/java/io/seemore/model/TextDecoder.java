@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -93,10 +92,12 @@ public final class TextDecoder extends AbstractBlock {
         x = x.add(embed(parameters, positionEmbedding, positions, training));
         x = Layers.dropout(x, config.dropout(), training);
         for (int i = 0; i < blocks.length; i++) {
-            x = blocks[i].forward(parameters, x, mask, cache, i, training);
+            // Only the token positions' outputs leave the last block: there the prefix only gives
+            // keys and values, which spares it most of that block's work (queries, feed-forward).
+            long outputsFrom = i == blocks.length - 1 ? prefixLength : 0;
+            x = blocks[i].forward(parameters, x, mask, cache, i, training, outputsFrom);
         }
-        x = Layers.apply(norm, parameters, x, training);
-        return prefixLength == 0 ? x : x.get(new NDIndex(":, {}:, :", prefixLength));
+        return Layers.apply(norm, parameters, x, training);
     }
 
     /** [..., width] hidden states to [..., vocabulary] logits. */

@@ -3,6 +3,7 @@ package io.seemore.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -27,11 +28,16 @@ public final class TransformerBlock extends AbstractBlock {
         feedForward = addChildBlock("feedForward", new FeedForward(width, 4 * width, width, dropout));
     }
 
+    /**
+     * @param outputsFrom the first position whose output is wanted (every position is still read):
+     *     the result is [B, T - outputsFrom, width]
+     */
     public NDArray forward(
             ParameterStore parameters, NDArray x, NDArray mask, KvCache cache, int layer,
-            boolean training) {
+            boolean training, long outputsFrom) {
         NDArray normed = Layers.apply(attentionNorm, parameters, x, training);
-        x = x.add(attention.forward(parameters, normed, mask, cache, layer, training));
+        NDArray residual = outputsFrom == 0 ? x : x.get(new NDIndex(":, {}:, :", outputsFrom));
+        x = residual.add(attention.forward(parameters, normed, mask, cache, layer, training, outputsFrom));
         normed = Layers.apply(feedForwardNorm, parameters, x, training);
         return x.add(feedForward.forward(parameters, normed, training));
     }
@@ -40,7 +46,7 @@ public final class TransformerBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
-        return new NDList(forward(parameters, inputs.get(0), mask, null, 0, training));
+        return new NDList(forward(parameters, inputs.get(0), mask, null, 0, training, 0));
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class VisionEncoder extends AbstractBlock {
                 .add(parameters.getValue(positions, patches.getDevice(), training));
         x = Layers.dropout(x, config.dropout(), training);
         for (TransformerBlock block : blocks) {
-            x = block.forward(parameters, x, null, null, 0, training);
+            x = block.forward(parameters, x, null, null, 0, training, 0);
         }
         return Layers.apply(norm, parameters, x, training);
     }

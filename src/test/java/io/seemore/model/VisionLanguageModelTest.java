@@ -103,7 +103,7 @@ class VisionLanguageModelTest {
                 .isEqualTo(new Shape(3, 7, 16));
         SelfAttention attention = new SelfAttention(16, 4, 0f);
         attention.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16));
-        assertThat(attention.forward(parameters, x, null, null, 0, false).getShape()).isEqualTo(new Shape(3, 7, 16));
+        assertThat(attention.forward(parameters, x, null, null, 0, false, 0).getShape()).isEqualTo(new Shape(3, 7, 16));
         FeedForward feedForward = new FeedForward(16, 64, 8, 0f);
         feedForward.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 16));
         assertThat(feedForward.forward(parameters, x, false).getShape()).isEqualTo(new Shape(3, 7, 8));
