@@ -59,9 +59,11 @@ class JobPlanTest {
     }
 
     @Test
-    void theLearningRateDefaultsByPresetAndARequestsOwnWins() {
-        assertThat(JobPlan.defaultLearningRate("compact")).isEqualTo(1e-3f);
-        assertThat(JobPlan.defaultLearningRate("small")).isEqualTo(2e-3f);
+    void theLearningRateDefaultsByPresetAndTrainingSetSizeAndARequestsOwnWins() {
+        assertThat(JobPlan.defaultLearningRate("compact", 5_400)).isEqualTo(1e-3f);
+        assertThat(JobPlan.defaultLearningRate("compact", 36_000)).isEqualTo(1.5e-3f);
+        assertThat(JobPlan.defaultLearningRate("small", 5_400)).isEqualTo(2e-3f);
+        assertThat(JobPlan.defaultLearningRate("small", 36_000)).isEqualTo(2e-3f);
         assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, 1e-3f).learningRate()).isEqualTo(1e-3f);
         assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"learningRate\": 0.005}"), 100, 1e-3f)
                 .learningRate()).isEqualTo(5e-3f);
