@@ -3,6 +3,7 @@ package io.seemore.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -38,6 +39,11 @@ final class Layers {
             return input;
         }
         return input.getNDArrayInternal().dropout(input, rate, true).singletonOrThrow();
+    }
+
+    /** The positions from {@code first} on of a [B, T, width] sequence (the whole of it for 0). */
+    static NDArray positionsFrom(NDArray sequence, long first) {
+        return first == 0 ? sequence : sequence.get(new NDIndex(":, {}:, :", first));
     }
 
     static Shape withLastAxis(Shape shape, long width) {

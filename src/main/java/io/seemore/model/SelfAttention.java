@@ -53,8 +53,8 @@ public final class SelfAttention extends AbstractBlock {
         long tokens = x.getShape().get(1);
         long queryCount = tokens - queriesFrom;
         NDList qkv = Layers.apply(queryKeyValue, parameters, x, training).split(3, 2);
-        NDArray asking = queriesFrom == 0 ? qkv.get(0) : qkv.get(0).get(new NDIndex(":, {}:, :", queriesFrom));
-        NDArray queries = splitHeads(asking, batch, queryCount).mul(scaleArray);
+        NDArray queries = splitHeads(Layers.positionsFrom(qkv.get(0), queriesFrom), batch, queryCount)
+                .mul(scaleArray);
         NDArray keys = splitHeads(qkv.get(1), batch, tokens);
         NDArray values = splitHeads(qkv.get(2), batch, tokens);
         if (cache != null) {
@@ -71,7 +71,10 @@ public final class SelfAttention extends AbstractBlock {
         return Layers.dropout(Layers.apply(output, parameters, mixed, training), dropout, training);
     }
 
-    /** The mask's rows (its second-last axis) for the queries from {@code first} on; a mask shared by all queries as it is. */
+    /**
+     * The mask's rows (its second-last axis) for the queries from {@code first} on; a mask shared by
+     * all queries as it is.
+     */
     private static NDArray rowsFrom(NDArray mask, long first) {
         int rowAxis = mask.getShape().dimension() - 2;
         if (first == 0 || rowAxis < 0 || mask.getShape().get(rowAxis) == 1) {

@@ -3,7 +3,6 @@ package io.seemore.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -36,8 +35,7 @@ public final class TransformerBlock extends AbstractBlock {
             ParameterStore parameters, NDArray x, NDArray mask, KvCache cache, int layer,
             boolean training, long outputsFrom) {
         NDArray normed = Layers.apply(attentionNorm, parameters, x, training);
-        NDArray residual = outputsFrom == 0 ? x : x.get(new NDIndex(":, {}:, :", outputsFrom));
-        x = residual.add(attention.forward(parameters, normed, mask, cache, layer, training, outputsFrom));
+        x = Layers.positionsFrom(x, outputsFrom).add(attention.forward(parameters, normed, mask, cache, layer, training, outputsFrom));
         normed = Layers.apply(feedForwardNorm, parameters, x, training);
         return x.add(feedForward.forward(parameters, normed, training));
     }
