@@ -35,7 +35,8 @@ public final class TransformerBlock extends AbstractBlock {
             ParameterStore parameters, NDArray x, NDArray mask, KvCache cache, int layer,
             boolean training, long outputsFrom) {
         NDArray normed = Layers.apply(attentionNorm, parameters, x, training);
-        x = Layers.positionsFrom(x, outputsFrom).add(attention.forward(parameters, normed, mask, cache, layer, training, outputsFrom));
+        NDArray attended = attention.forward(parameters, normed, mask, cache, layer, training, outputsFrom);
+        x = Layers.positionsFrom(x, outputsFrom).add(attended);
         normed = Layers.apply(feedForwardNorm, parameters, x, training);
         return x.add(feedForward.forward(parameters, normed, training));
     }

@@ -153,8 +153,8 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     /**
      * Peak learning rate when the request gives none: compact's one-block transformers take 1e-3 on
      * a small training set (shifted, seen 15 times or more: MNIST digits) and 1.5e-3 on a larger one
-     * (Fashion-MNIST's 36,000 rows: 90.0-90.6% where 1e-3 gave 88.9-89.8%); the deeper presets
-     * 2e-3 (README, "Real data").
+     * (Fashion-MNIST's 36,000 rows: a point more single items and pairs in 15 minutes); the deeper
+     * presets 2e-3 (README, "Real data").
      */
     static float defaultLearningRate(String preset, int trainExamples) {
         if (!COMPACT_PRESET.equalsIgnoreCase(preset)) {
