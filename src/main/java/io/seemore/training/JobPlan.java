@@ -45,8 +45,11 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
      * (README, "Real data": MNIST digits at 5,400 rows, Fashion-MNIST at 9,000, but not at 18,000).
      */
     static final int SMALL_DATASET = 10_000;
-    /** The default shift of a small training set (a share of each side); 0.04 and 0.08 did less. */
-    static final float SMALL_DATASET_SHIFT = 0.06f;
+    /**
+     * The default augmentation of a small training set: a shift of 0.06 of each side (0.04 and 0.08
+     * did less; zooms and rotations on top of it did not add, README "Handwritten digits").
+     */
+    static final Augmentation SMALL_DATASET_AUGMENTATION = new Augmentation(0.06f, 0, 0, 0);
     /**
      * What a small training set sees by default: shifted, each pass differs, and 5,400 rows of MNIST
      * digits went on learning from 2,344 steps (150,000 examples) to about 4,000 (README, "Real data").
@@ -225,9 +228,18 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
                 examplesSeen / (double) Math.max(1, trainExamples)));
     }
 
-    /** The random shift of a request that gives none: {@link #SMALL_DATASET_SHIFT} for a small training set. */
-    static float defaultShift(int trainExamples) {
-        return small(trainExamples) ? SMALL_DATASET_SHIFT : 0;
+    /** The augmentation of a request that gives none: {@link #SMALL_DATASET_AUGMENTATION} for a small training set. */
+    static Augmentation defaultAugmentation(int trainExamples) {
+        return small(trainExamples) ? SMALL_DATASET_AUGMENTATION : Augmentation.NONE;
+    }
+
+    /** The request's augmentation, each change it does not give from {@code defaults}. */
+    private static Augmentation augmentation(TrainingJobRequest request, Augmentation defaults) {
+        return new Augmentation(
+                request.shift() == null ? defaults.shift() : request.shift(),
+                request.rotation() == null ? defaults.rotation() : request.rotation(),
+                request.zoom() == null ? defaults.zoom() : request.zoom(),
+                request.colourJitter() == null ? defaults.colourJitter() : request.colourJitter());
     }
 
     /** Whether a training split of {@code trainExamples} gets the small-set defaults (shift, length, learning rate). */
@@ -268,8 +280,7 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
                     request.checkpointInterval() == null ? tenth : request.checkpointInterval(),
                     request.seed() == null ? 42 : request.seed(),
                     trainable(request),
-                    new Augmentation(request.shift() == null ? defaultShift(trainExamples) : request.shift(),
-                            request.colourJitter() == null ? 0 : request.colourJitter()),
+                    augmentation(request, defaultAugmentation(trainExamples)),
                     budget,
                     request.evalExamples() == null ? DEFAULT_EVAL_EXAMPLES : request.evalExamples());
         } catch (IllegalArgumentException e) {

@@ -40,6 +40,12 @@ public record TrainingJobRequest(
         @Schema(description = "augmentation: largest random shift of an image, as a share of its side (0-0.5). "
                 + "Default 0.06 for a training split of up to 10,000 rows (seen 15 times or more), else 0")
         Float shift,
+        @Schema(description = "augmentation: largest random rotation of an image about its centre, "
+                + "in degrees either way (0-45)", defaultValue = "0")
+        Float rotation,
+        @Schema(description = "augmentation: largest random change of an image's size about its centre, "
+                + "either way (0-0.5; zooming in crops the edges)", defaultValue = "0")
+        Float zoom,
         @Schema(description = "augmentation: largest random change of brightness and contrast (0-1)")
         Float colourJitter,
         @Schema(description = "held-out examples answered (greedy) at each evaluation for the character error "

@@ -2,43 +2,54 @@ package io.seemore.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class AugmentationTest {
 
     private static final int SIZE = 8;
+    /** An odd side, so that the centre of rotation and zoom is a pixel's centre. */
+    private static final int LARGE = 33;
+    private static final int CENTRE = LARGE / 2;
 
-    /** A black image with one white pixel at (x, y). */
-    private static byte[] dot(int x, int y) {
-        byte[] rgb = new byte[SIZE * SIZE * 3];
-        for (int c = 0; c < 3; c++) {
-            rgb[3 * (y * SIZE + x) + c] = (byte) 255;
-        }
+    private static Augmentation shift(float shift) {
+        return new Augmentation(shift, 0, 0, 0);
+    }
+
+    /** A black image of {@code size} x {@code size} with one white pixel at (x, y). */
+    private static byte[] dot(int size, int x, int y) {
+        byte[] rgb = new byte[size * size * 3];
+        Arrays.fill(rgb, 3 * (y * size + x), 3 * (y * size + x) + 3, (byte) 255);
         return rgb;
     }
 
     /** Where the brightest pixel is. */
-    private static int[] whereIsTheDot(byte[] rgb) {
+    private static int[] whereIsTheDot(byte[] rgb, int size) {
         int brightest = 0;
-        for (int i = 1; i < SIZE * SIZE; i++) {
+        for (int i = 1; i < size * size; i++) {
             if ((rgb[3 * i] & 0xff) > (rgb[3 * brightest] & 0xff)) {
                 brightest = i;
             }
         }
-        return new int[] {brightest % SIZE, brightest / SIZE};
+        return new int[] {brightest % size, brightest / size};
     }
 
     @Test
     void shiftsMoveTheContentByAtMostTheShareAndCoverEveryOffset() {
-        Augmentation shift = new Augmentation(0.25f, 0);
         SplittableRandom random = new SplittableRandom(1);
-        java.util.Set<String> offsets = new java.util.HashSet<>();
+        Set<String> offsets = new HashSet<>();
         for (int i = 0; i < 500; i++) {
-            int[] at = whereIsTheDot(shift.apply(dot(4, 4), SIZE, SIZE, random));
+            byte[] shifted = shift(0.25f).apply(dot(SIZE, 4, 4), SIZE, SIZE, random);
+            int[] at = whereIsTheDot(shifted, SIZE);
             assertThat(Math.abs(at[0] - 4)).isLessThanOrEqualTo(2);
             assertThat(Math.abs(at[1] - 4)).isLessThanOrEqualTo(2);
+            // Whole pixels: the dot moves, undimmed and unblurred.
+            assertThat(shifted).containsOnly((byte) 0, (byte) 255);
             offsets.add(at[0] + "," + at[1]);
         }
         assertThat(offsets).hasSize(25);
@@ -47,26 +58,67 @@ class AugmentationTest {
     @Test
     void theEdgesAreRepeatedIntoTheGapAndNoneChangesNothing() {
         byte[] grey = new byte[SIZE * SIZE * 3];
-        java.util.Arrays.fill(grey, (byte) 90);
-        byte[] shifted = new Augmentation(0.5f, 0).apply(grey, SIZE, SIZE, new SplittableRandom(3));
-        assertThat(shifted).containsOnly((byte) 90);
-        byte[] image = dot(1, 2);
+        Arrays.fill(grey, (byte) 90);
+        assertThat(shift(0.5f).apply(grey, SIZE, SIZE, new SplittableRandom(3))).containsOnly((byte) 90);
+        assertThat(new Augmentation(0.5f, 45, 0.5f, 0).apply(grey, SIZE, SIZE, new SplittableRandom(3)))
+                .containsOnly((byte) 90);
+        byte[] image = dot(SIZE, 1, 2);
         assertThat(Augmentation.NONE.apply(image, SIZE, SIZE, new SplittableRandom(3))).isSameAs(image);
     }
 
     @Test
+    void rotationTurnsTheContentAboutTheCentreBothWaysWithinTheLargestAngle() {
+        Augmentation rotation = new Augmentation(0, 30, 0, 0);
+        SplittableRandom random = new SplittableRandom(7);
+        Set<Boolean> turnedUp = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            // Ten pixels right of the centre.
+            int[] at = whereIsTheDot(rotation.apply(dot(LARGE, CENTRE + 10, CENTRE), LARGE, LARGE, random), LARGE);
+            double dx = at[0] - CENTRE;
+            double dy = at[1] - CENTRE;
+            assertThat(Math.hypot(dx, dy)).isCloseTo(10, within(1.0));
+            assertThat(Math.abs(Math.toDegrees(Math.atan2(dy, dx)))).isLessThanOrEqualTo(30 + 6);
+            if (Math.abs(dy) >= 3) {
+                turnedUp.add(dy < 0);
+            }
+        }
+        assertThat(turnedUp).containsExactlyInAnyOrder(true, false);
+    }
+
+    @Test
+    void zoomScalesTheContentAboutTheCentreBothWaysWithinTheLargestChange() {
+        Augmentation zoom = new Augmentation(0, 0, 0.4f, 0);
+        SplittableRandom random = new SplittableRandom(11);
+        Set<Integer> distances = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            int[] at = whereIsTheDot(zoom.apply(dot(LARGE, CENTRE + 10, CENTRE), LARGE, LARGE, random), LARGE);
+            assertThat(at[1]).isEqualTo(CENTRE);
+            int distance = at[0] - CENTRE;
+            assertThat(distance).isBetween(6 - 1, 14 + 1);
+            distances.add(distance);
+        }
+        assertThat(distances).contains(6, 10, 14);
+    }
+
+    @Test
     void colourJitterChangesBrightnessAndContrastWithinRange() {
-        byte[] image = dot(3, 3);
-        Augmentation jitter = new Augmentation(0, 0.5f);
+        byte[] image = dot(SIZE, 3, 3);
+        Augmentation jitter = new Augmentation(0, 0, 0, 0.5f);
         SplittableRandom random = new SplittableRandom(5);
-        java.util.Set<Integer> brightest = new java.util.HashSet<>();
+        Set<Integer> brightest = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             byte[] changed = jitter.apply(image, SIZE, SIZE, random);
-            assertThat(whereIsTheDot(changed)).containsExactly(3, 3);
+            assertThat(whereIsTheDot(changed, SIZE)).containsExactly(3, 3);
             brightest.add(changed[3 * (3 * SIZE + 3)] & 0xff);
         }
         assertThat(brightest.size()).isGreaterThan(10);
-        assertThatThrownBy(() -> new Augmentation(0.6f, 0)).hasMessageContaining("shift");
-        assertThatThrownBy(() -> new Augmentation(0, 1.5f)).hasMessageContaining("colourJitter");
+    }
+
+    @Test
+    void outOfRangeChangesAreRefusedByName() {
+        assertThatThrownBy(() -> new Augmentation(0.6f, 0, 0, 0)).hasMessageContaining("shift");
+        assertThatThrownBy(() -> new Augmentation(0, 50, 0, 0)).hasMessageContaining("rotation");
+        assertThatThrownBy(() -> new Augmentation(0, 0, -0.1f, 0)).hasMessageContaining("zoom");
+        assertThatThrownBy(() -> new Augmentation(0, 0, 0, 1.5f)).hasMessageContaining("colourJitter");
     }
 }
