@@ -20,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 class JobPlanTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JobPlan.OptimizerDefaults GENERAL = JobPlan.OptimizerDefaults.GENERAL;
 
     private static TrainingJobRequest request(String json) {
         return JSON.readValue(json, TrainingJobRequest.class);
@@ -27,7 +28,7 @@ class JobPlanTest {
 
     @Test
     void onlyADatasetGivesEpochsFromItsSizeAndNoTimeBudget() {
-        TrainingOptions large = JobPlan.options(request("{\"datasetId\": \"d\"}"), 36_000, JobPlan.DEFAULT_LEARNING_RATE);
+        TrainingOptions large = JobPlan.options(request("{\"datasetId\": \"d\"}"), 36_000, GENERAL);
         assertThat(large.batchSize()).isEqualTo(64);
         // 150,000 examples seen: 4.17 epochs of 36,000.
         assertThat(large.steps()).isEqualTo((int) Math.ceil(150_000.0 / 64));
@@ -38,37 +39,42 @@ class JobPlanTest {
         assertThat(large.evalExamples()).isEqualTo(100);
         // Sets of up to 10,000 rows see 250,000 examples (46.3 epochs of 5,400), at most 50 passes;
         // huge ones at least 3.
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, JobPlan.DEFAULT_LEARNING_RATE).steps())
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, GENERAL).steps())
                 .isEqualTo((int) Math.ceil(250_000.0 / 64));
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, JobPlan.DEFAULT_LEARNING_RATE).steps())
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, GENERAL).steps())
                 .isEqualTo((int) Math.ceil(150_000.0 / 64));
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, JobPlan.DEFAULT_LEARNING_RATE).steps()).isEqualTo(79);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 1_000_000, JobPlan.DEFAULT_LEARNING_RATE).steps()).isEqualTo(46_875);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, GENERAL).steps()).isEqualTo(79);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 1_000_000, GENERAL).steps()).isEqualTo(46_875);
     }
 
     @Test
     void smallTrainingSetsAreAugmentedByDefaultAndARequestsOwnChangesWin() {
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, 1e-3f).augmentation())
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, GENERAL).augmentation())
                 .isEqualTo(new Augmentation(0.06f, 0, 0, 0));
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, 1e-3f).augmentation())
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, GENERAL).augmentation())
                 .isEqualTo(Augmentation.NONE);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0}"), 5_400, 1e-3f).augmentation())
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0}"), 5_400, GENERAL).augmentation())
                 .isEqualTo(Augmentation.NONE);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"rotation\": 5}"), 5_400, 1e-3f).augmentation())
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"rotation\": 5}"), 5_400, GENERAL).augmentation())
                 .isEqualTo(new Augmentation(0.06f, 5, 0, 0));
         assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0.1, \"zoom\": 0.2, \"colourJitter\": 0.3}"),
-                36_000, 1e-3f).augmentation()).isEqualTo(new Augmentation(0.1f, 0, 0.2f, 0.3f));
+                36_000, GENERAL).augmentation()).isEqualTo(new Augmentation(0.1f, 0, 0.2f, 0.3f));
     }
 
     @Test
-    void theLearningRateDefaultsByPresetAndTrainingSetSizeAndARequestsOwnWins() {
-        assertThat(JobPlan.defaultLearningRate("compact", 5_400)).isEqualTo(1e-3f);
-        assertThat(JobPlan.defaultLearningRate("compact", 36_000)).isEqualTo(1.5e-3f);
-        assertThat(JobPlan.defaultLearningRate("small", 5_400)).isEqualTo(2e-3f);
-        assertThat(JobPlan.defaultLearningRate("small", 36_000)).isEqualTo(2e-3f);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, 1e-3f).learningRate()).isEqualTo(1e-3f);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"learningRate\": 0.005}"), 100, 1e-3f)
-                .learningRate()).isEqualTo(5e-3f);
+    void theOptimizerDefaultsByPresetAndTrainingSetSizeAndARequestsOwnWins() {
+        assertThat(JobPlan.OptimizerDefaults.of("compact", 5_400)).isEqualTo(new JobPlan.OptimizerDefaults(1e-3f, 0.01f));
+        assertThat(JobPlan.OptimizerDefaults.of("compact", 36_000)).isEqualTo(new JobPlan.OptimizerDefaults(1.5e-3f, 0.1f));
+        assertThat(JobPlan.OptimizerDefaults.of("small", 5_400)).isEqualTo(GENERAL);
+        assertThat(JobPlan.OptimizerDefaults.of("small", 36_000)).isEqualTo(GENERAL);
+        TrainingOptions defaults = JobPlan.options(request("{\"datasetId\": \"d\"}"), 100,
+                new JobPlan.OptimizerDefaults(1e-3f, 0.05f));
+        assertThat(defaults.learningRate()).isEqualTo(1e-3f);
+        assertThat(defaults.weightDecay()).isEqualTo(0.05f);
+        TrainingOptions own = JobPlan.options(request("{\"datasetId\": \"d\", \"learningRate\": 0.005, \"weightDecay\": 0}"),
+                100, new JobPlan.OptimizerDefaults(1e-3f, 0.05f));
+        assertThat(own.learningRate()).isEqualTo(5e-3f);
+        assertThat(own.weightDecay()).isZero();
     }
 
     @Test
@@ -85,14 +91,14 @@ class JobPlanTest {
 
     @Test
     void maxMinutesGivesATimeBudgetAndEvaluationsAtItsTenths() {
-        TrainingOptions timed = JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 14}"), 36_000, JobPlan.DEFAULT_LEARNING_RATE);
+        TrainingOptions timed = JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 14}"), 36_000, GENERAL);
         assertThat(timed.timeBudget()).isEqualTo(Duration.ofMinutes(14));
         assertThat(timed.steps()).isEqualTo(JobPlan.MAX_STEPS);
         assertThat(timed.evalInterval()).isZero();
         assertThat(timed.checkpointInterval()).isZero();
         assertThat(timed.warmupSteps()).isEqualTo(100);
         // With steps too, whichever ends first.
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 1, \"steps\": 50}"), 10, JobPlan.DEFAULT_LEARNING_RATE).steps())
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 1, \"steps\": 50}"), 10, GENERAL).steps())
                 .isEqualTo(50);
     }
 
@@ -100,7 +106,7 @@ class JobPlanTest {
     void badRecipeFieldsAreNamed() {
         for (String[] bad : new String[][] {{"maxMinutes", "0"}, {"maxMinutes", "1e9"}, {"shift", "0.7"},
                 {"rotation", "90"}, {"zoom", "0.6"}, {"colourJitter", "-1"}, {"evalExamples", "-3"}}) {
-            assertThatThrownBy(() -> JobPlan.options(request("{\"datasetId\": \"d\", \"" + bad[0] + "\": " + bad[1] + "}"), 10, JobPlan.DEFAULT_LEARNING_RATE))
+            assertThatThrownBy(() -> JobPlan.options(request("{\"datasetId\": \"d\", \"" + bad[0] + "\": " + bad[1] + "}"), 10, GENERAL))
                     .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(bad[0]));
         }
     }
