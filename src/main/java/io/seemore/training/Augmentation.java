@@ -65,7 +65,9 @@ public record Augmentation(float shift, float rotation, float zoom, float colour
             double v = y + 0.5 - centreY - dy;
             for (int x = 0; x < width; x++) {
                 double u = x + 0.5 - centreX - dx;
-                sample(rgb, width, height, cos * u + sin * v + centreX - 0.5, -sin * u + cos * v + centreY - 0.5, pixel);
+                double sourceX = cos * u + sin * v + centreX - 0.5;
+                double sourceY = -sin * u + cos * v + centreY - 0.5;
+                sample(rgb, width, height, sourceX, sourceY, pixel);
                 int target = 3 * (y * width + x);
                 for (int c = 0; c < 3; c++) {
                     float value = (pixel[c] - mean) * contrast + mean;
@@ -76,7 +78,10 @@ public record Augmentation(float shift, float rotation, float zoom, float colour
         return out;
     }
 
-    /** The bilinear interpolation of {@code rgb} at ({@code x}, {@code y}) into {@code pixel}, outside points taking the nearest edge. */
+    /**
+     * The bilinear interpolation of {@code rgb} at ({@code x}, {@code y}) into {@code pixel}; a point
+     * outside takes the nearest edge.
+     */
     private static void sample(byte[] rgb, int width, int height, double x, double y, float[] pixel) {
         int left = (int) Math.floor(x);
         int top = (int) Math.floor(y);

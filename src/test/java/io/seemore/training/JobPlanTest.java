@@ -63,8 +63,10 @@ class JobPlanTest {
 
     @Test
     void theOptimizerDefaultsByPresetAndTrainingSetSizeAndARequestsOwnWins() {
-        assertThat(JobPlan.OptimizerDefaults.of("compact", 5_400)).isEqualTo(new JobPlan.OptimizerDefaults(1e-3f, 0.01f));
-        assertThat(JobPlan.OptimizerDefaults.of("compact", 36_000)).isEqualTo(new JobPlan.OptimizerDefaults(1.5e-3f, 0.1f));
+        assertThat(JobPlan.OptimizerDefaults.of("compact", 5_400))
+                .isEqualTo(new JobPlan.OptimizerDefaults(1e-3f, 0.01f));
+        assertThat(JobPlan.OptimizerDefaults.of("compact", 36_000))
+                .isEqualTo(new JobPlan.OptimizerDefaults(1.5e-3f, 0.1f));
         assertThat(JobPlan.OptimizerDefaults.of("small", 5_400)).isEqualTo(GENERAL);
         assertThat(JobPlan.OptimizerDefaults.of("small", 36_000)).isEqualTo(GENERAL);
         TrainingOptions defaults = JobPlan.options(request("{\"datasetId\": \"d\"}"), 100,
