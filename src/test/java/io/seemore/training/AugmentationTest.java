@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -66,16 +68,23 @@ class AugmentationTest {
         assertThat(Augmentation.NONE.apply(image, SIZE, SIZE, new SplittableRandom(3))).isSameAs(image);
     }
 
+    /** Where a dot ten pixels right of the centre lands, as an offset from the centre, in 200 draws. */
+    private static List<int[]> landingsOfADotRightOfTheCentre(Augmentation augmentation, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<int[]> landings = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int[] at = whereIsTheDot(augmentation.apply(dot(LARGE, CENTRE + 10, CENTRE), LARGE, LARGE, random), LARGE);
+            landings.add(new int[] {at[0] - CENTRE, at[1] - CENTRE});
+        }
+        return landings;
+    }
+
     @Test
     void rotationTurnsTheContentAboutTheCentreBothWaysWithinTheLargestAngle() {
-        Augmentation rotation = new Augmentation(0, 30, 0, 0);
-        SplittableRandom random = new SplittableRandom(7);
         Set<Boolean> turnedUp = new HashSet<>();
-        for (int i = 0; i < 200; i++) {
-            // Ten pixels right of the centre.
-            int[] at = whereIsTheDot(rotation.apply(dot(LARGE, CENTRE + 10, CENTRE), LARGE, LARGE, random), LARGE);
-            double dx = at[0] - CENTRE;
-            double dy = at[1] - CENTRE;
+        for (int[] offset : landingsOfADotRightOfTheCentre(new Augmentation(0, 30, 0, 0), 7)) {
+            double dx = offset[0];
+            double dy = offset[1];
             assertThat(Math.hypot(dx, dy)).isCloseTo(10, within(1.0));
             assertThat(Math.abs(Math.toDegrees(Math.atan2(dy, dx)))).isLessThanOrEqualTo(30 + 6);
             if (Math.abs(dy) >= 3) {
@@ -87,13 +96,10 @@ class AugmentationTest {
 
     @Test
     void zoomScalesTheContentAboutTheCentreBothWaysWithinTheLargestChange() {
-        Augmentation zoom = new Augmentation(0, 0, 0.4f, 0);
-        SplittableRandom random = new SplittableRandom(11);
         Set<Integer> distances = new HashSet<>();
-        for (int i = 0; i < 200; i++) {
-            int[] at = whereIsTheDot(zoom.apply(dot(LARGE, CENTRE + 10, CENTRE), LARGE, LARGE, random), LARGE);
-            assertThat(at[1]).isEqualTo(CENTRE);
-            int distance = at[0] - CENTRE;
+        for (int[] offset : landingsOfADotRightOfTheCentre(new Augmentation(0, 0, 0.4f, 0), 11)) {
+            assertThat(offset[1]).isZero();
+            int distance = offset[0];
             assertThat(distance).isBetween(6 - 1, 14 + 1);
             distances.add(distance);
         }
