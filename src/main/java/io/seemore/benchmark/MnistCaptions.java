@@ -94,7 +94,9 @@ public final class MnistCaptions {
         Draw draw = new Draw(data.images().length, random);
         // Row kinds in random order: below singles a single item, from it a pair.
         int[] kinds = shuffled(singles + pairs, random);
-        Path out = Path.of(options.required("out"));
+        Path out = Path.of(options.required("out")).toAbsolutePath();
+        // On a fresh clone data/ does not exist until the service first starts.
+        Files.createDirectories(out.getParent());
         try (Writer writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
                 CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT)) {
             csv.printRecord("b64string_images", "caption");
