@@ -4,18 +4,25 @@ import java.util.SplittableRandom;
 
 /**
  * Random changes to each training image, drawn anew every time it is used, so that the model learns
- * what an object is rather than where its pixels were or how it was held: a shift, a rotation and a
- * zoom about the centre (the edges repeated into any gap), and a colour jitter (brightness and
- * contrast).
+ * what an object is rather than where its pixels were or how it was held or drawn: a shift, a
+ * rotation and a zoom about the centre (the edges repeated into any gap), an elastic warp, and a
+ * colour jitter (brightness and contrast).
  *
  * @param shift largest shift, as a share of the image side, in each direction
  * @param rotation largest rotation, in degrees, either way
  * @param zoom largest relative change of size, either way
+ * @param elastic largest displacement of the warp's control points, as a share of the short side,
+ *     in each direction
  * @param colourJitter largest relative change of brightness and of contrast
  */
-public record Augmentation(float shift, float rotation, float zoom, float colourJitter) {
+public record Augmentation(float shift, float rotation, float zoom, float elastic, float colourJitter) {
 
-    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0);
+    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0);
+    /**
+     * The warp's control points are this share of the short side apart: a stroke bends as a whole,
+     * as a different hand would draw it, rather than jittering pixel by pixel.
+     */
+    static final double WARP_SPACING = 0.25;
 
     public Augmentation {
         if (!(shift >= 0 && shift <= 0.5f)) {
@@ -27,13 +34,16 @@ public record Augmentation(float shift, float rotation, float zoom, float colour
         if (!(zoom >= 0 && zoom <= 0.5f)) {
             throw new IllegalArgumentException("zoom must be between 0 and 0.5 (a relative change of size)");
         }
+        if (!(elastic >= 0 && elastic <= 0.25f)) {
+            throw new IllegalArgumentException("elastic must be between 0 and 0.25 (a share of the short side)");
+        }
         if (!(colourJitter >= 0 && colourJitter <= 1)) {
             throw new IllegalArgumentException("colourJitter must be between 0 and 1");
         }
     }
 
     public boolean isNone() {
-        return shift == 0 && rotation == 0 && zoom == 0 && colourJitter == 0;
+        return shift == 0 && rotation == 0 && zoom == 0 && elastic == 0 && colourJitter == 0;
     }
 
     /** A changed copy of {@code rgb} (height x width x 3 bytes); {@code rgb} itself when there is nothing to do. */
@@ -45,6 +55,7 @@ public record Augmentation(float shift, float rotation, float zoom, float colour
         int dy = offset(Math.round(shift * height), random);
         double angle = Math.toRadians(either(rotation, random));
         double scale = 1 + either(zoom, random);
+        Warp warp = Warp.draw(elastic * Math.min(width, height), width, height, random);
         float contrast = 1 + colourJitter * (2 * (float) random.nextDouble() - 1);
         float brightness = 1 + colourJitter * (2 * (float) random.nextDouble() - 1);
         float mean = 0;
@@ -53,8 +64,8 @@ public record Augmentation(float shift, float rotation, float zoom, float colour
         }
         mean /= rgb.length;
         // Each output pixel's centre mapped back into the source: the inverse of zoom, then rotate,
-        // then shift, about the image's centre. With no rotation or zoom the map lands on pixel
-        // centres, and the shift moves whole pixels.
+        // then shift, about the image's centre, and then the warp. With no rotation, zoom or warp the
+        // map lands on pixel centres, and the shift moves whole pixels.
         double cos = Math.cos(angle) / scale;
         double sin = Math.sin(angle) / scale;
         double centreX = width / 2.0;
@@ -65,10 +76,11 @@ public record Augmentation(float shift, float rotation, float zoom, float colour
             double v = y + 0.5 - centreY - dy;
             for (int x = 0; x < width; x++) {
                 double u = x + 0.5 - centreX - dx;
-                double sourceX = cos * u + sin * v + centreX - 0.5;
-                double sourceY = -sin * u + cos * v + centreY - 0.5;
+                int index = y * width + x;
+                double sourceX = cos * u + sin * v + centreX - 0.5 + warp.horizontal(index);
+                double sourceY = -sin * u + cos * v + centreY - 0.5 + warp.vertical(index);
                 sample(rgb, width, height, sourceX, sourceY, pixel);
-                int target = 3 * (y * width + x);
+                int target = 3 * index;
                 for (int c = 0; c < 3; c++) {
                     float value = (pixel[c] - mean) * contrast + mean;
                     out[target + c] = (byte) clamp(Math.round(value * brightness), 255);
@@ -95,6 +107,68 @@ public record Augmentation(float shift, float rotation, float zoom, float colour
             float upper = (1 - right) * value(rgb, width, x0, y0, c) + right * value(rgb, width, x1, y0, c);
             float lower = (1 - right) * value(rgb, width, x0, y1, c) + right * value(rgb, width, x1, y1, c);
             pixel[c] = (1 - below) * upper + below * lower;
+        }
+    }
+
+    /**
+     * A smooth random displacement field (an elastic distortion, after Simard et al., 2003): control
+     * points {@link #WARP_SPACING} of the short side apart, each moved by up to {@code most} pixels
+     * in each direction, and every pixel between them by the bilinear blend of its four.
+     *
+     * @param dx each pixel's horizontal displacement, row by row (null: none)
+     * @param dy each pixel's vertical displacement
+     */
+    private record Warp(double[] dx, double[] dy) {
+
+        private static final Warp NONE = new Warp(null, null);
+
+        /** No draw when {@code most} is 0, so that other changes get the same numbers. */
+        static Warp draw(double most, int width, int height, SplittableRandom random) {
+            if (most == 0) {
+                return NONE;
+            }
+            double spacing = Math.max(1, WARP_SPACING * Math.min(width, height));
+            int columns = (int) Math.ceil(width / spacing) + 1;
+            int points = columns * ((int) Math.ceil(height / spacing) + 1);
+            double[] pointsX = new double[points];
+            double[] pointsY = new double[points];
+            for (int i = 0; i < points; i++) {
+                pointsX[i] = most * (2 * random.nextDouble() - 1);
+                pointsY[i] = most * (2 * random.nextDouble() - 1);
+            }
+            return new Warp(blend(pointsX, columns, spacing, width, height),
+                    blend(pointsY, columns, spacing, width, height));
+        }
+
+        /** The control points' values blended at every pixel's centre: down the columns, then along each row. */
+        private static double[] blend(double[] points, int columns, double spacing, int width, int height) {
+            double[] field = new double[width * height];
+            double[] row = new double[columns];
+            for (int y = 0; y < height; y++) {
+                double gridY = (y + 0.5) / spacing;
+                int top = (int) gridY;
+                double below = gridY - top;
+                for (int c = 0; c < columns; c++) {
+                    row[c] = (1 - below) * points[top * columns + c] + below * points[(top + 1) * columns + c];
+                }
+                for (int x = 0; x < width; x++) {
+                    double gridX = (x + 0.5) / spacing;
+                    int left = (int) gridX;
+                    double right = gridX - left;
+                    field[y * width + x] = (1 - right) * row[left] + right * row[left + 1];
+                }
+            }
+            return field;
+        }
+
+        /** The horizontal displacement at the centre of pixel {@code index} (row by row), in pixels. */
+        double horizontal(int index) {
+            return dx == null ? 0 : dx[index];
+        }
+
+        /** The vertical displacement at the centre of pixel {@code index}, in pixels. */
+        double vertical(int index) {
+            return dy == null ? 0 : dy[index];
         }
     }
 

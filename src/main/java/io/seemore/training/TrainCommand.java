@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  *   --patch-grid=ROWSxCOLUMNS --image-fit=stretch|letterbox   (the input's shape; override the preset's)
  *   --steps --batch-size --lr --warmup --weight-decay --clip --seed
  *   --minutes=M                                (time budget; the schedule runs over it)
- *   --shift=S --rotation=DEGREES --zoom=Z --colour-jitter=J   (augmentation; default none)
+ *   --shift=S --rotation=DEGREES --zoom=Z --elastic=E --colour-jitter=J   (augmentation; default none)
  *   --eval-interval --checkpoint-interval      (steps; 0 = each tenth of --minutes, else only at the end)
  *   --eval-examples=N                          (held-out examples answered at each evaluation; default 100)
  *   --threads=N                                (libtorch intra-op threads; default 1)
@@ -64,7 +64,8 @@ public final class TrainCommand {
                 options.integer("checkpoint-interval", 0),
                 seed, EnumSet.allOf(TrainingOptions.Component.class),
                 new Augmentation(options.decimal("shift", 0), options.decimal("rotation", 0),
-                        options.decimal("zoom", 0), options.decimal("colour-jitter", 0)),
+                        options.decimal("zoom", 0), options.decimal("elastic", 0),
+                        options.decimal("colour-jitter", 0)),
                 minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null,
                 options.integer("eval-examples", 100));
         Map<String, Object> provenance = new LinkedHashMap<>();

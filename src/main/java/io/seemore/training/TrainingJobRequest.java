@@ -47,6 +47,10 @@ public record TrainingJobRequest(
         @Schema(description = "augmentation: largest random change of an image's size about its centre, "
                 + "either way (0-0.5; zooming in crops the edges)", defaultValue = "0")
         Float zoom,
+        @Schema(description = "augmentation: largest random displacement of an elastic warp (strokes bent as "
+                + "another hand would draw them), as a share of the image's short side (0-0.25). 0.08 helps "
+                + "handwriting; it cost clothes photos points", defaultValue = "0")
+        Float elastic,
         @Schema(description = "augmentation: largest random change of brightness and contrast (0-1)")
         Float colourJitter,
         @Schema(description = "held-out examples answered (greedy) at each evaluation for the character error "

@@ -20,7 +20,7 @@ class AugmentationTest {
     private static final int CENTRE = LARGE / 2;
 
     private static Augmentation shift(float shift) {
-        return new Augmentation(shift, 0, 0, 0);
+        return new Augmentation(shift, 0, 0, 0, 0);
     }
 
     /** A black image of {@code size} x {@code size} with one white pixel at (x, y). */
@@ -62,7 +62,7 @@ class AugmentationTest {
         byte[] grey = new byte[SIZE * SIZE * 3];
         Arrays.fill(grey, (byte) 90);
         assertThat(shift(0.5f).apply(grey, SIZE, SIZE, new SplittableRandom(3))).containsOnly((byte) 90);
-        assertThat(new Augmentation(0.5f, 45, 0.5f, 0).apply(grey, SIZE, SIZE, new SplittableRandom(3)))
+        assertThat(new Augmentation(0.5f, 45, 0.5f, 0.25f, 0).apply(grey, SIZE, SIZE, new SplittableRandom(3)))
                 .containsOnly((byte) 90);
         byte[] image = dot(SIZE, 1, 2);
         assertThat(Augmentation.NONE.apply(image, SIZE, SIZE, new SplittableRandom(3))).isSameAs(image);
@@ -82,7 +82,7 @@ class AugmentationTest {
     @Test
     void rotationTurnsTheContentAboutTheCentreBothWaysWithinTheLargestAngle() {
         Set<Boolean> turnedUp = new HashSet<>();
-        for (int[] offset : landingsOfADotRightOfTheCentre(new Augmentation(0, 30, 0, 0), 7)) {
+        for (int[] offset : landingsOfADotRightOfTheCentre(new Augmentation(0, 30, 0, 0, 0), 7)) {
             double dx = offset[0];
             double dy = offset[1];
             assertThat(Math.hypot(dx, dy)).isCloseTo(10, within(1.0));
@@ -97,7 +97,7 @@ class AugmentationTest {
     @Test
     void zoomScalesTheContentAboutTheCentreBothWaysWithinTheLargestChange() {
         Set<Integer> distances = new HashSet<>();
-        for (int[] offset : landingsOfADotRightOfTheCentre(new Augmentation(0, 0, 0.4f, 0), 11)) {
+        for (int[] offset : landingsOfADotRightOfTheCentre(new Augmentation(0, 0, 0.4f, 0, 0), 11)) {
             assertThat(offset[1]).isZero();
             int distance = offset[0];
             assertThat(distance).isBetween(6 - 1, 14 + 1);
@@ -106,10 +106,39 @@ class AugmentationTest {
         assertThat(distances).contains(6, 10, 14);
     }
 
+    /** Where a dot at (x, y) lands under one draw, as an offset from where it was. */
+    private static int[] offsetOfADot(Augmentation augmentation, int x, int y, long seed) {
+        int[] at = whereIsTheDot(augmentation.apply(dot(LARGE, x, y), LARGE, LARGE, new SplittableRandom(seed)), LARGE);
+        return new int[] {at[0] - x, at[1] - y};
+    }
+
+    @Test
+    void elasticWarpMovesEachPartByAtMostTheLargestDisplacementAndPartsDifferently() {
+        // Control points move up to 0.1 x 33 = 3.3 px; the dot's brightest pixel is within one more.
+        Augmentation warp = new Augmentation(0, 0, 0, 0.1f, 0);
+        Set<Integer> horizontal = new HashSet<>();
+        int bentApart = 0;
+        for (long seed = 0; seed < 100; seed++) {
+            // The same draw for both: a shift would move them alike, a warp need not.
+            int[] left = offsetOfADot(warp, 6, CENTRE, seed);
+            int[] right = offsetOfADot(warp, LARGE - 7, CENTRE, seed);
+            for (int[] offset : List.of(left, right)) {
+                assertThat(Math.abs(offset[0])).isLessThanOrEqualTo(4);
+                assertThat(Math.abs(offset[1])).isLessThanOrEqualTo(4);
+                horizontal.add(offset[0]);
+            }
+            if (!Arrays.equals(left, right)) {
+                bentApart++;
+            }
+        }
+        assertThat(horizontal).contains(-2, 0, 2);
+        assertThat(bentApart).isGreaterThan(50);
+    }
+
     @Test
     void colourJitterChangesBrightnessAndContrastWithinRange() {
         byte[] image = dot(SIZE, 3, 3);
-        Augmentation jitter = new Augmentation(0, 0, 0, 0.5f);
+        Augmentation jitter = new Augmentation(0, 0, 0, 0, 0.5f);
         SplittableRandom random = new SplittableRandom(5);
         Set<Integer> brightest = new HashSet<>();
         for (int i = 0; i < 50; i++) {
@@ -122,9 +151,10 @@ class AugmentationTest {
 
     @Test
     void outOfRangeChangesAreRefusedByName() {
-        assertThatThrownBy(() -> new Augmentation(0.6f, 0, 0, 0)).hasMessageContaining("shift");
-        assertThatThrownBy(() -> new Augmentation(0, 50, 0, 0)).hasMessageContaining("rotation");
-        assertThatThrownBy(() -> new Augmentation(0, 0, -0.1f, 0)).hasMessageContaining("zoom");
-        assertThatThrownBy(() -> new Augmentation(0, 0, 0, 1.5f)).hasMessageContaining("colourJitter");
+        assertThatThrownBy(() -> new Augmentation(0.6f, 0, 0, 0, 0)).hasMessageContaining("shift");
+        assertThatThrownBy(() -> new Augmentation(0, 50, 0, 0, 0)).hasMessageContaining("rotation");
+        assertThatThrownBy(() -> new Augmentation(0, 0, -0.1f, 0, 0)).hasMessageContaining("zoom");
+        assertThatThrownBy(() -> new Augmentation(0, 0, 0, 0.3f, 0)).hasMessageContaining("elastic");
+        assertThatThrownBy(() -> new Augmentation(0, 0, 0, 0, 1.5f)).hasMessageContaining("colourJitter");
     }
 }

@@ -23,7 +23,7 @@ class EncodedExamplesTest {
             EncodedExamples.Batch plain = examples.batch(manager, indices);
             EncodedExamples.Batch unchanged = examples.batch(manager, indices, Augmentation.NONE, new SplittableRandom(1));
             EncodedExamples.Batch changed = examples.batch(manager, indices,
-                    new Augmentation(0.1f, 20, 0.2f, 0.2f), new SplittableRandom(1));
+                    new Augmentation(0.1f, 20, 0.2f, 0, 0.2f), new SplittableRandom(1));
 
             assertThat(unchanged.images().contentEquals(plain.images())).isTrue();
             assertThat(changed.images().getShape()).isEqualTo(plain.images().getShape());

@@ -50,15 +50,16 @@ class JobPlanTest {
     @Test
     void smallTrainingSetsAreAugmentedByDefaultAndARequestsOwnChangesWin() {
         assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, GENERAL).augmentation())
-                .isEqualTo(new Augmentation(0.06f, 0, 0, 0));
+                .isEqualTo(new Augmentation(0.06f, 0, 0, 0, 0));
         assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, GENERAL).augmentation())
                 .isEqualTo(Augmentation.NONE);
         assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0}"), 5_400, GENERAL).augmentation())
                 .isEqualTo(Augmentation.NONE);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"rotation\": 5}"), 5_400, GENERAL).augmentation())
-                .isEqualTo(new Augmentation(0.06f, 5, 0, 0));
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0.1, \"zoom\": 0.2, \"colourJitter\": 0.3}"),
-                36_000, GENERAL).augmentation()).isEqualTo(new Augmentation(0.1f, 0, 0.2f, 0.3f));
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"elastic\": 0.08}"), 5_400, GENERAL).augmentation())
+                .isEqualTo(new Augmentation(0.06f, 0, 0, 0.08f, 0));
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0.1, \"zoom\": 0.2, \"elastic\": 0.05, "
+                + "\"colourJitter\": 0.3}"), 36_000, GENERAL).augmentation())
+                .isEqualTo(new Augmentation(0.1f, 0, 0.2f, 0.05f, 0.3f));
     }
 
     @Test
@@ -107,7 +108,7 @@ class JobPlanTest {
     @Test
     void badRecipeFieldsAreNamed() {
         for (String[] bad : new String[][] {{"maxMinutes", "0"}, {"maxMinutes", "1e9"}, {"shift", "0.7"},
-                {"rotation", "90"}, {"zoom", "0.6"}, {"colourJitter", "-1"}, {"evalExamples", "-3"}}) {
+                {"rotation", "90"}, {"zoom", "0.6"}, {"elastic", "0.3"}, {"colourJitter", "-1"}, {"evalExamples", "-3"}}) {
             assertThatThrownBy(() -> JobPlan.options(request("{\"datasetId\": \"d\", \"" + bad[0] + "\": " + bad[1] + "}"), 10, GENERAL))
                     .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(bad[0]));
         }
