@@ -46,8 +46,8 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     static final int SMALL_DATASET = 10_000;
     /**
      * The default augmentation of a small training set: a shift of 0.06 of each side (0.04 and 0.08
-     * did less; zooms and rotations on top of it did not add on handwritten digits, and an elastic
-     * warp, which did there, cost clothes photos points: README "Handwritten digits").
+     * did less). On top of it, zooms and rotations did not help handwritten digits; an elastic warp
+     * helped them but cost clothes photos points (README "Handwritten digits").
      */
     static final Augmentation SMALL_DATASET_AUGMENTATION = new Augmentation(0.06f, 0, 0, 0, 0);
     /**

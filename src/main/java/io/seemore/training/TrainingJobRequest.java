@@ -49,7 +49,7 @@ public record TrainingJobRequest(
         Float zoom,
         @Schema(description = "augmentation: largest random displacement of an elastic warp (strokes bent as "
                 + "another hand would draw them), as a share of the image's short side (0-0.25). 0.08 helps "
-                + "handwriting; it cost clothes photos points", defaultValue = "0")
+                + "handwriting; on clothes photos it cost points", defaultValue = "0")
         Float elastic,
         @Schema(description = "augmentation: largest random change of brightness and contrast (0-1)")
         Float colourJitter,
