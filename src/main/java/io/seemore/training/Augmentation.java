@@ -55,7 +55,7 @@ public record Augmentation(float shift, float rotation, float zoom, float elasti
         int dy = offset(Math.round(shift * height), random);
         double angle = Math.toRadians(either(rotation, random));
         double scale = 1 + either(zoom, random);
-        Warp warp = Warp.draw(elastic * Math.min(width, height), width, height, random);
+        Warp warp = Warp.draw(elastic, width, height, random);
         float contrast = 1 + colourJitter * (2 * (float) random.nextDouble() - 1);
         float brightness = 1 + colourJitter * (2 * (float) random.nextDouble() - 1);
         float mean = 0;
@@ -112,8 +112,8 @@ public record Augmentation(float shift, float rotation, float zoom, float elasti
 
     /**
      * A smooth random displacement field (an elastic distortion, after Simard et al., 2003): control
-     * points {@link #WARP_SPACING} of the short side apart, each moved by up to {@code most} pixels
-     * in each direction, and every pixel between them by the bilinear blend of its four.
+     * points {@link #WARP_SPACING} of the short side apart, each moved by up to {@code share} of the
+     * short side in each direction, and every pixel between them by the bilinear blend of its four.
      *
      * @param dx each pixel's horizontal displacement, row by row (null: none)
      * @param dy each pixel's vertical displacement
@@ -122,12 +122,14 @@ public record Augmentation(float shift, float rotation, float zoom, float elasti
 
         private static final Warp NONE = new Warp(null, null);
 
-        /** No draw when {@code most} is 0, so that other changes get the same numbers. */
-        static Warp draw(double most, int width, int height, SplittableRandom random) {
-            if (most == 0) {
+        /** No draw when {@code share} is 0, so that other changes get the same numbers. */
+        static Warp draw(float share, int width, int height, SplittableRandom random) {
+            if (share == 0) {
                 return NONE;
             }
-            double spacing = Math.max(1, WARP_SPACING * Math.min(width, height));
+            int side = Math.min(width, height);
+            double most = share * side;
+            double spacing = Math.max(1, WARP_SPACING * side);
             int columns = (int) Math.ceil(width / spacing) + 1;
             int points = columns * ((int) Math.ceil(height / spacing) + 1);
             double[] pointsX = new double[points];
