@@ -42,7 +42,7 @@ public record Augmentation(float shift, float rotation, float zoom, float elasti
         }
     }
 
-    public boolean isNone() {
+    boolean isNone() {
         return shift == 0 && rotation == 0 && zoom == 0 && elastic == 0 && colourJitter == 0;
     }
 

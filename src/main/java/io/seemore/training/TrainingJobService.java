@@ -123,7 +123,7 @@ public class TrainingJobService implements DatasetUsers {
         JobPlan.check(request, datasets, registry, settings.memoryBudget().toBytes());
         String id = "job-" + UUID.randomUUID().toString().substring(0, 8);
         TrainingJob job = new TrainingJob(id, request, JobState.QUEUED, Instant.now(), null, null, 0, 0, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
         enqueue(job);
         return job;
     }
@@ -247,6 +247,7 @@ public class TrainingJobService implements DatasetUsers {
             provenance.put("jobId", id);
             provenance.put("datasetId", job.request().datasetId());
             provenance.put("baseModelId", job.request().baseModelId());
+            update(get(id).withRecipe(new TrainingJob.Recipe(model.config(), plan.options())));
             TrainingRun run = new TrainingRun(model, tokenizer, plan.data(), plan.options(), checkpoint, provenance,
                     new JobListener(id));
             // Every core while nobody waits for an answer; one (generation's share left) otherwise.

@@ -26,9 +26,14 @@ class JobPlanTest {
         return JSON.readValue(json, TrainingJobRequest.class);
     }
 
+    /** The options of a request whose training set of {@code trainExamples} is not of line drawings. */
+    private static TrainingOptions options(String json, int trainExamples) {
+        return JobPlan.options(request(json), trainExamples, GENERAL, JobPlan.defaultAugmentation(trainExamples, false));
+    }
+
     @Test
     void onlyADatasetGivesEpochsFromItsSizeAndNoTimeBudget() {
-        TrainingOptions large = JobPlan.options(request("{\"datasetId\": \"d\"}"), 36_000, GENERAL);
+        TrainingOptions large = options("{\"datasetId\": \"d\"}", 36_000);
         assertThat(large.batchSize()).isEqualTo(64);
         // 150,000 examples seen: 4.17 epochs of 36,000.
         assertThat(large.steps()).isEqualTo((int) Math.ceil(150_000.0 / 64));
@@ -39,27 +44,33 @@ class JobPlanTest {
         assertThat(large.evalExamples()).isEqualTo(100);
         // Sets of up to 10,000 rows see 250,000 examples (46.3 epochs of 5,400), at most 50 passes;
         // huge ones at least 3.
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, GENERAL).steps())
+        assertThat(options("{\"datasetId\": \"d\"}", 5_400).steps())
                 .isEqualTo((int) Math.ceil(250_000.0 / 64));
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, GENERAL).steps())
+        assertThat(options("{\"datasetId\": \"d\"}", 10_001).steps())
                 .isEqualTo((int) Math.ceil(150_000.0 / 64));
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 100, GENERAL).steps()).isEqualTo(79);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 1_000_000, GENERAL).steps()).isEqualTo(46_875);
+        assertThat(options("{\"datasetId\": \"d\"}", 100).steps()).isEqualTo(79);
+        assertThat(options("{\"datasetId\": \"d\"}", 1_000_000).steps()).isEqualTo(46_875);
     }
 
     @Test
     void smallTrainingSetsAreAugmentedByDefaultAndARequestsOwnChangesWin() {
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 5_400, GENERAL).augmentation())
+        assertThat(options("{\"datasetId\": \"d\"}", 5_400).augmentation())
                 .isEqualTo(new Augmentation(0.06f, 0, 0, 0, 0));
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\"}"), 10_001, GENERAL).augmentation())
+        assertThat(options("{\"datasetId\": \"d\"}", 10_001).augmentation())
                 .isEqualTo(Augmentation.NONE);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0}"), 5_400, GENERAL).augmentation())
+        assertThat(options("{\"datasetId\": \"d\", \"shift\": 0}", 5_400).augmentation())
                 .isEqualTo(Augmentation.NONE);
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"elastic\": 0.08}"), 5_400, GENERAL).augmentation())
+        assertThat(options("{\"datasetId\": \"d\", \"elastic\": 0.08}", 5_400).augmentation())
                 .isEqualTo(new Augmentation(0.06f, 0, 0, 0.08f, 0));
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"shift\": 0.1, \"zoom\": 0.2, \"elastic\": 0.05, "
-                + "\"colourJitter\": 0.3}"), 36_000, GENERAL).augmentation())
+        assertThat(options("{\"datasetId\": \"d\", \"shift\": 0.1, \"zoom\": 0.2, \"elastic\": 0.05, "
+                + "\"colourJitter\": 0.3}", 36_000).augmentation())
                 .isEqualTo(new Augmentation(0.1f, 0, 0.2f, 0.05f, 0.3f));
+        // A small set of line drawings also gets the elastic warp, unless the request says otherwise.
+        Augmentation drawings = JobPlan.defaultAugmentation(5_400, true);
+        assertThat(drawings).isEqualTo(new Augmentation(0.06f, 0, 0, 0.08f, 0));
+        assertThat(JobPlan.defaultAugmentation(10_001, true)).isEqualTo(Augmentation.NONE);
+        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"elastic\": 0}"), 5_400, GENERAL, drawings)
+                .augmentation()).isEqualTo(new Augmentation(0.06f, 0, 0, 0, 0));
     }
 
     @Test
@@ -71,11 +82,11 @@ class JobPlanTest {
         assertThat(JobPlan.OptimizerDefaults.of("small", 5_400)).isEqualTo(GENERAL);
         assertThat(JobPlan.OptimizerDefaults.of("small", 36_000)).isEqualTo(GENERAL);
         TrainingOptions defaults = JobPlan.options(request("{\"datasetId\": \"d\"}"), 100,
-                new JobPlan.OptimizerDefaults(1e-3f, 0.05f));
+                new JobPlan.OptimizerDefaults(1e-3f, 0.05f), Augmentation.NONE);
         assertThat(defaults.learningRate()).isEqualTo(1e-3f);
         assertThat(defaults.weightDecay()).isEqualTo(0.05f);
         TrainingOptions own = JobPlan.options(request("{\"datasetId\": \"d\", \"learningRate\": 0.005, \"weightDecay\": 0}"),
-                100, new JobPlan.OptimizerDefaults(1e-3f, 0.05f));
+                100, new JobPlan.OptimizerDefaults(1e-3f, 0.05f), Augmentation.NONE);
         assertThat(own.learningRate()).isEqualTo(5e-3f);
         assertThat(own.weightDecay()).isZero();
     }
@@ -94,14 +105,14 @@ class JobPlanTest {
 
     @Test
     void maxMinutesGivesATimeBudgetAndEvaluationsAtItsTenths() {
-        TrainingOptions timed = JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 14}"), 36_000, GENERAL);
+        TrainingOptions timed = options("{\"datasetId\": \"d\", \"maxMinutes\": 14}", 36_000);
         assertThat(timed.timeBudget()).isEqualTo(Duration.ofMinutes(14));
         assertThat(timed.steps()).isEqualTo(JobPlan.MAX_STEPS);
         assertThat(timed.evalInterval()).isZero();
         assertThat(timed.checkpointInterval()).isZero();
         assertThat(timed.warmupSteps()).isEqualTo(100);
         // With steps too, whichever ends first.
-        assertThat(JobPlan.options(request("{\"datasetId\": \"d\", \"maxMinutes\": 1, \"steps\": 50}"), 10, GENERAL).steps())
+        assertThat(options("{\"datasetId\": \"d\", \"maxMinutes\": 1, \"steps\": 50}", 10).steps())
                 .isEqualTo(50);
     }
 
@@ -109,7 +120,7 @@ class JobPlanTest {
     void badRecipeFieldsAreNamed() {
         for (String[] bad : new String[][] {{"maxMinutes", "0"}, {"maxMinutes", "1e9"}, {"shift", "0.7"},
                 {"rotation", "90"}, {"zoom", "0.6"}, {"elastic", "0.3"}, {"colourJitter", "-1"}, {"evalExamples", "-3"}}) {
-            assertThatThrownBy(() -> JobPlan.options(request("{\"datasetId\": \"d\", \"" + bad[0] + "\": " + bad[1] + "}"), 10, GENERAL))
+            assertThatThrownBy(() -> options("{\"datasetId\": \"d\", \"" + bad[0] + "\": " + bad[1] + "}", 10))
                     .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(bad[0]));
         }
     }

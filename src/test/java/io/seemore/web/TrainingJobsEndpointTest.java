@@ -2,12 +2,14 @@ package io.seemore.web;
 
 import static io.seemore.web.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.seemore.TemporaryHome;
 import io.seemore.datasets.Example;
 import io.seemore.datasets.ShapesDataset;
 import io.seemore.datasets.ShapesScene;
 import io.seemore.datasets.VlmDataset;
+import io.seemore.model.ModelConfig;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -97,6 +99,13 @@ class TrainingJobsEndpointTest extends TemporaryHome {
         assertThat(done.get("step").asInt()).isEqualTo(400);
         assertThat(done.get("progressPercent").asDouble()).isEqualTo(100.0);
         assertThat(done.get("validationLoss").isNumber()).isTrue();
+        // The recipe: what the request gave, and the defaults of a small set where it was silent.
+        JsonNode recipe = done.get("recipe");
+        assertThat(recipe.get("network").get("textLayers").asInt()).isEqualTo(ModelConfig.preset("tiny", 1).textLayers());
+        assertThat(recipe.get("options").get("batchSize").asInt()).isEqualTo(8);
+        assertThat(recipe.get("options").get("learningRate").asDouble()).isCloseTo(0.003, within(1e-6));
+        assertThat(recipe.get("options").get("weightDecay").asDouble()).isCloseTo(0.01, within(1e-6));
+        assertThat(recipe.get("options").get("augmentation").get("shift").asDouble()).isCloseTo(0.06, within(1e-6));
         String model = done.get("modelId").asString();
 
         List<JsonNode> history = List.copyOf(json(http.get("/api/training/jobs/" + job + "/metrics"), 200).valueStream().toList());
