@@ -5,7 +5,9 @@ import io.seemore.datasets.ImageSource;
 import io.seemore.datasets.InvalidImageException;
 import io.seemore.model.ModelConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Whether a dataset's images are line drawings: thin strokes on a plain ground, as handwriting is.
@@ -67,29 +69,15 @@ final class LineDrawings {
 
         /** The ink of {@code rgb} (height x width x 3), or null when the image is blank. */
         static Ink of(byte[] rgb, int width, int height) {
-            double[] luminance = new double[width * height];
-            for (int i = 0; i < luminance.length; i++) {
-                luminance[i] = (0.299 * (rgb[3 * i] & 0xff) + 0.587 * (rgb[3 * i + 1] & 0xff)
-                        + 0.114 * (rgb[3 * i + 2] & 0xff)) / 255;
-            }
-            double sum = 0;
-            double sumOfSquares = 0;
-            int count = 0;
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    if (onEdge(x, y, width, height)) {
-                        sum += luminance[y * width + x];
-                        sumOfSquares += luminance[y * width + x] * luminance[y * width + x];
-                        count++;
-                    }
-                }
-            }
-            double ground = sum / count;
-            double spread = Math.sqrt(Math.max(0, sumOfSquares / count - ground * ground));
-            double contrast = 0;
-            for (double value : luminance) {
-                contrast = Math.max(contrast, Math.abs(value - ground));
-            }
+            double[] luminance = IntStream.range(0, width * height)
+                    .mapToDouble(i -> (0.299 * (rgb[3 * i] & 0xff) + 0.587 * (rgb[3 * i + 1] & 0xff)
+                            + 0.114 * (rgb[3 * i + 2] & 0xff)) / 255)
+                    .toArray();
+            double[] outermost = IntStream.range(0, width * height).filter(i -> onEdge(i, width, height))
+                    .mapToDouble(i -> luminance[i]).toArray();
+            double ground = Arrays.stream(outermost).average().orElseThrow();
+            double spread = Math.sqrt(Arrays.stream(outermost).map(v -> (v - ground) * (v - ground)).average().orElseThrow());
+            double contrast = Arrays.stream(luminance).map(v -> Math.abs(v - ground)).max().orElseThrow();
             if (contrast < LEAST_CONTRAST) {
                 return null;
             }
@@ -99,22 +87,21 @@ final class LineDrawings {
             }
             int inkPixels = 0;
             int outline = 0;
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int i = y * width + x;
-                    if (ink[i]) {
-                        inkPixels++;
-                        if (onEdge(x, y, width, height) || !ink[i - 1] || !ink[i + 1] || !ink[i - width]
-                                || !ink[i + width]) {
-                            outline++;
-                        }
+            for (int i = 0; i < ink.length; i++) {
+                if (ink[i]) {
+                    inkPixels++;
+                    if (onEdge(i, width, height) || !ink[i - 1] || !ink[i + 1] || !ink[i - width] || !ink[i + width]) {
+                        outline++;
                     }
                 }
             }
             return new Ink(outline / (double) inkPixels, spread <= PLAIN_GROUND);
         }
 
-        private static boolean onEdge(int x, int y, int width, int height) {
+        /** Whether pixel {@code i} of a width x height image is one of its outermost. */
+        private static boolean onEdge(int i, int width, int height) {
+            int x = i % width;
+            int y = i / width;
             return x == 0 || y == 0 || x == width - 1 || y == height - 1;
         }
     }
