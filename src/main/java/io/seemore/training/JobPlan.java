@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /** A job request made concrete: its data, tokenizer, network and training options. */
@@ -204,7 +205,7 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     }
 
     /**
-     * Sizes of up to {@value #SAMPLED_IMAGES} training images.
+     * Sizes of the sampled training images.
      *
      * @param largestSide the longest side seen (0 when none decoded)
      * @param widest the largest width / height
@@ -239,10 +240,14 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
         }
     }
 
-    /** The first {@value #SAMPLED_IMAGES} training images, whose looks choose defaults. */
+    /**
+     * Up to {@value #SAMPLED_IMAGES} training images evenly spread over the split, whose looks choose
+     * defaults: a file sorted by kind (single items, then pairs) or by class is seen whole.
+     */
     private static List<ImageSource> sample(DatasetSplits data) {
         List<ImageSource> images = data.train().images();
-        return images.subList(0, Math.min(SAMPLED_IMAGES, images.size()));
+        int count = Math.min(SAMPLED_IMAGES, images.size());
+        return IntStream.range(0, count).mapToObj(i -> images.get((int) ((long) i * images.size() / count))).toList();
     }
 
     /** Passes over a dataset of {@code trainExamples} when a request gives no length. */

@@ -167,6 +167,13 @@ class JobPlanTest {
         assertThat(tall.imageHeight()).isEqualTo(64);
         assertThat(tall.imageWidth()).isEqualTo(32);
         assertThat(config("{\"datasetId\": \"d\"}", images(28, 56, 56, 28))).isEqualTo(ModelConfig.preset("compact", 20));
+        // A file of 100 single items and then 100 pairs is sampled all through: the pairs are seen.
+        int[] singlesThenPairs = new int[400];
+        for (int i = 0; i < 200; i++) {
+            singlesThenPairs[2 * i] = i < 100 ? 28 : 56;
+            singlesThenPairs[2 * i + 1] = 28;
+        }
+        assertThat(config("{\"datasetId\": \"d\"}", images(singlesThenPairs))).isEqualTo(wide);
         // Large photos at 3:2: small's 6 x 6 become 6 x 9; a 5:1 banner is held to 2:1, 6 x 12.
         ModelConfig photos = config("{\"datasetId\": \"d\"}", images(300, 200));
         assertThat(photos.imageHeight() / photos.patchSize()).isEqualTo(6);
