@@ -11,6 +11,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.QuadCurve2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
@@ -79,7 +80,7 @@ class LineDrawingsTest {
         assertThat(LineDrawings.are(sample(Color.BLACK, Color.LIGHT_GRAY, LineDrawingsTest::filled), PAIRS_INPUT))
                 .isFalse();
         assertThat(LineDrawings.are(sample(Color.BLACK, Color.WHITE, strokes(7f)), PAIRS_INPUT)).isFalse();
-        // The same thin strokes over a ground of random grey levels, as in a photo.
+        // The same thin strokes over a ground of random colours, as in a photo.
         BiConsumer<Graphics2D, SplittableRandom> busy = (g, random) -> {
             for (int y = 0; y < 28; y += 2) {
                 for (int x = 0; x < 28; x += 2) {
@@ -100,7 +101,7 @@ class LineDrawingsTest {
         byte[] rgb = new byte[10 * 10 * 3];
         for (int y = 3; y < 7; y++) {
             for (int x = 3; x < 7; x++) {
-                java.util.Arrays.fill(rgb, 3 * (y * 10 + x), 3 * (y * 10 + x) + 3, (byte) 255);
+                Arrays.fill(rgb, 3 * (y * 10 + x), 3 * (y * 10 + x) + 3, (byte) 255);
             }
         }
         assertThat(LineDrawings.Ink.of(rgb, 10, 10)).isEqualTo(new LineDrawings.Ink(12 / 16.0, true));
