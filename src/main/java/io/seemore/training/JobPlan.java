@@ -130,6 +130,7 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
     static JobPlan prepare(TrainingJobRequest request, DatasetService datasets, ModelRegistry registry,
             NDManager manager, long memoryBudget) throws IOException, DatasetFormatException {
         DatasetSplits data = datasets.splits(request.datasetId());
+        int trainExamples = data.train().examples().size();
         Set<String> texts = Stream.concat(data.train().texts(), data.test().texts()).collect(Collectors.toSet());
         CharTokenizer tokenizer;
         VisionLanguageModel model;
@@ -148,11 +149,11 @@ record JobPlan(DatasetSplits data, CharTokenizer tokenizer, VisionLanguageModel 
             ImageShapes shapes = ImageShapes.of(data);
             String preset = preset(request, shapes);
             model = VisionLanguageModel.create(config(preset, shapes, tokenizer.vocabularySize()), manager);
-            optimizer = OptimizerDefaults.of(preset, data.train().examples().size());
+            optimizer = OptimizerDefaults.of(preset, trainExamples);
         }
-        int trainExamples = data.train().examples().size();
-        // Only a small set's defaults depend on the kind of image, so only they pay for the look.
-        boolean lineDrawings = small(trainExamples) && LineDrawings.are(sample(data), model.config());
+        // Only the elastic default of a small set depends on the kind of image, so only it pays for the look.
+        boolean lineDrawings = small(trainExamples) && request.elastic() == null
+                && LineDrawings.are(sample(data), model.config());
         TrainingOptions options = options(request, trainExamples, optimizer,
                 defaultAugmentation(trainExamples, lineDrawings));
         requireMemory(model.config(), options.batchSize(), memoryBudget);
